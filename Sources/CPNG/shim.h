@@ -1,0 +1,2 @@
+// libpng 1.6 (simplified and low-level API).
+#include <png.h>

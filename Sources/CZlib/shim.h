@@ -1,0 +1,2 @@
+// zlib: compress2/uncompress/crc32.
+#include <zlib.h>

@@ -1,0 +1,63 @@
+// Loss functions: all return a rank-0 tensor averaged over elements unless stated.
+
+import Tensor
+
+/// Reconstruction, classification and adversarial losses.
+public enum Loss {
+  /// Mean absolute error.
+  public static func l1(_ x: Tensor, _ y: Tensor) -> Tensor { (x - y).abs().mean() }
+
+  /// Mean squared error.
+  public static func mse(_ x: Tensor, _ y: Tensor) -> Tensor { (x - y).squared().mean() }
+
+  /// Binary cross-entropy on logits, mean over elements: softplus(x) − x·t (stable).
+  public static func bceWithLogits(_ logits: Tensor, _ targets: Tensor) -> Tensor {
+    (logits.softplus() - logits * targets).mean()
+  }
+
+  /// Cross-entropy of logits `[B, K]` against class indices, mean over the batch.
+  public static func crossEntropy(_ logits: Tensor, labels: [Int]) -> Tensor {
+    let k = logits.shape[1]
+    precondition(labels.count == logits.shape[0], "crossEntropy: \(labels.count) labels for \(logits.shape)")
+    var onehot = [Float](repeating: 0, count: labels.count * k)
+    for (i, l) in labels.enumerated() { onehot[i * k + l] = 1 }
+    let t = Tensor(onehot, shape: logits.shape)
+    return -(logits.logSoftmax() * t).sum() * (1 / Float(labels.count))
+  }
+
+  /// Cross-entropy of logits `[B, K]` against soft target distributions `[B, K]`.
+  public static func softCrossEntropy(_ logits: Tensor, targets: Tensor) -> Tensor {
+    -(logits.logSoftmax() * targets).sum() * (1 / Float(logits.shape[0]))
+  }
+
+  /// Hinge loss for the discriminator: mean(relu(1 − real)) + mean(relu(1 + fake)).
+  public static func hingeDiscriminator(real: Tensor, fake: Tensor) -> Tensor {
+    (1 - real).relu().mean() + (fake + 1).relu().mean()
+  }
+
+  /// Hinge loss for the generator: −mean(fake).
+  public static func hingeGenerator(fake: Tensor) -> Tensor { -fake.mean() }
+
+  /// Non-saturating discriminator loss: softplus(−real) + softplus(fake).
+  public static func nonSaturatingDiscriminator(real: Tensor, fake: Tensor) -> Tensor {
+    (-real).softplus().mean() + fake.softplus().mean()
+  }
+
+  /// Non-saturating generator loss: softplus(−fake).
+  public static func nonSaturatingGenerator(fake: Tensor) -> Tensor { (-fake).softplus().mean() }
+
+  /// R1 penalty: mean over the batch of ‖∂D(x)/∂x‖², with `x` a leaf that requires gradients
+  /// and `scores` = D(x). The result is differentiable with respect to D's parameters.
+  public static func r1(scores: Tensor, inputs x: Tensor) -> Tensor {
+    let g = Tape.gradients(of: scores.sum(), wrt: [x], createGraph: true)[0]
+    return g.squared().sum() * (1 / Float(x.shape[0]))
+  }
+
+  /// WGAN-GP gradient penalty: mean over the batch of (‖∂D(x̂)/∂x̂‖ − 1)², `x̂` a leaf.
+  public static func gradientPenalty(scores: Tensor, inputs x: Tensor) -> Tensor {
+    let g = Tape.gradients(of: scores.sum(), wrt: [x], createGraph: true)[0]
+    let n = x.shape[0]
+    let norms = (g.reshaped([n, -1]).squared().sum(axes: [1]) + 1e-12).sqrt()
+    return (norms - 1).squared().mean()
+  }
+}

@@ -1,0 +1,121 @@
+// Sparse linear maps along one axis: the shared core of pooling, blur and resampling.
+
+/// A linear map from `inputSize` to `outputSize` samples along one axis, stored as taps.
+///
+/// Output `o` is `Σ weights[j] · x[indices[j]]` for `j` in `offsets[o] ..< offsets[o+1]`.
+/// Pooling, FIR blur (with zero padding and stride), nearest and bilinear resampling are all
+/// such maps applied along H and then W.
+public struct AxisMap: Sendable, Equatable {
+  public let inputSize: Int
+  public let outputSize: Int
+  let offsets: [Int]
+  let indices: [Int]
+  let weights: [Float]
+
+  /// Builds a map from a closure that lists the (input index, weight) taps of each output.
+  public init(inputSize: Int, outputSize: Int, taps: (Int) -> [(Int, Float)]) {
+    self.inputSize = inputSize
+    self.outputSize = outputSize
+    var offsets = [0]
+    var indices: [Int] = []
+    var weights: [Float] = []
+    for o in 0..<outputSize {
+      for (i, w) in taps(o) where i >= 0 && i < inputSize && w != 0 {
+        indices.append(i)
+        weights.append(w)
+      }
+      offsets.append(indices.count)
+    }
+    self.offsets = offsets
+    self.indices = indices
+    self.weights = weights
+  }
+
+  /// Averages non-overlapping windows of `k` (stride `k`).
+  public static func average(inputSize n: Int, kernel k: Int) -> AxisMap {
+    AxisMap(inputSize: n, outputSize: n / k) { o in (0..<k).map { (o * k + $0, 1 / Float(k)) } }
+  }
+
+  /// A FIR filter with zero padding `padLow`/`padHigh` and a stride.
+  public static func fir(
+    inputSize n: Int, kernel: [Float], padLow: Int, padHigh: Int, stride: Int = 1
+  ) -> AxisMap {
+    let out = (n + padLow + padHigh - kernel.count) / stride + 1
+    return AxisMap(inputSize: n, outputSize: out) { o in
+      kernel.enumerated().map { (o * stride + $0.offset - padLow, $0.element) }
+    }
+  }
+
+  /// Nearest-neighbour resampling (PyTorch `mode="nearest"`).
+  public static func nearest(inputSize n: Int, outputSize m: Int) -> AxisMap {
+    AxisMap(inputSize: n, outputSize: m) { o in [(min(n - 1, (o * n) / m), Float(1))] }
+  }
+
+  /// Linear resampling with half-pixel centres (PyTorch `align_corners=False`).
+  public static func linear(inputSize n: Int, outputSize m: Int) -> AxisMap {
+    let scale = Float(n) / Float(m)
+    return AxisMap(inputSize: n, outputSize: m) { o in
+      var src = (Float(o) + 0.5) * scale - 0.5
+      if src < 0 { src = 0 }
+      let i0 = min(Int(src), n - 1)
+      let i1 = min(i0 + 1, n - 1)
+      let f = src - Float(i0)
+      return i0 == i1 ? [(i0, Float(1))] : [(i0, 1 - f), (i1, f)]
+    }
+  }
+
+  /// Applies the map along the middle axis of `[outer, inputSize, inner]` into
+  /// `[outer, outputSize, inner]`.
+  func apply(_ x: UnsafePointer<Float>, outer: Int, inner: Int, _ y: UnsafeMutablePointer<Float>) {
+    offsets.withUnsafeBufferPointer { off in
+      indices.withUnsafeBufferPointer { idx in
+        weights.withUnsafeBufferPointer { wt in
+          for p in 0..<outer {
+            let xs = x + p * inputSize * inner
+            let ys = y + p * outputSize * inner
+            for o in 0..<outputSize {
+              let d = ys + o * inner
+              if inner == 1 {
+                var acc: Float = 0
+                for j in off[o]..<off[o + 1] { acc += wt[j] * xs[idx[j]] }
+                d[0] = acc
+              } else {
+                d.initialize(repeating: 0, count: inner)
+                for j in off[o]..<off[o + 1] {
+                  let s = xs + idx[j] * inner
+                  let w = wt[j]
+                  for k in 0..<inner { d[k] += w * s[k] }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /// The adjoint of ``apply(_:outer:inner:_:)``: scatters `[outer, outputSize, inner]` back.
+  func applyTransposed(
+    _ y: UnsafePointer<Float>, outer: Int, inner: Int, _ x: UnsafeMutablePointer<Float>
+  ) {
+    x.initialize(repeating: 0, count: outer * inputSize * inner)
+    offsets.withUnsafeBufferPointer { off in
+      indices.withUnsafeBufferPointer { idx in
+        weights.withUnsafeBufferPointer { wt in
+          for p in 0..<outer {
+            let xs = x + p * inputSize * inner
+            let ys = y + p * outputSize * inner
+            for o in 0..<outputSize {
+              let s = ys + o * inner
+              for j in off[o]..<off[o + 1] {
+                let d = xs + idx[j] * inner
+                let w = wt[j]
+                for k in 0..<inner { d[k] += w * s[k] }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,137 @@
+// im2col and its exact adjoint col2im for one CHW image.
+
+/// Geometry of a 2-D convolution window over one image.
+public struct ConvGeometry: Sendable, Equatable {
+  public var channels: Int
+  public var height: Int
+  public var width: Int
+  public var kernelH: Int
+  public var kernelW: Int
+  public var stride: Int
+  public var padding: Int
+  public var dilation: Int
+
+  public init(
+    channels: Int, height: Int, width: Int, kernelH: Int, kernelW: Int, stride: Int = 1,
+    padding: Int = 0, dilation: Int = 1
+  ) {
+    self.channels = channels
+    self.height = height
+    self.width = width
+    self.kernelH = kernelH
+    self.kernelW = kernelW
+    self.stride = stride
+    self.padding = padding
+    self.dilation = dilation
+  }
+
+  /// Output height: `(H + 2p - d(kh-1) - 1) / s + 1`.
+  public var outH: Int {
+    Shape.convOutput(height, kernel: kernelH, stride: stride, padding: padding, dilation: dilation)
+  }
+  /// Output width.
+  public var outW: Int {
+    Shape.convOutput(width, kernel: kernelW, stride: stride, padding: padding, dilation: dilation)
+  }
+  /// Rows of the column matrix: C·kh·kw.
+  public var colRows: Int { channels * kernelH * kernelW }
+  /// Columns of the column matrix: OH·OW.
+  public var colCols: Int { outH * outW }
+  /// True when the column matrix is the image itself (1×1, stride 1, no padding).
+  public var isIdentity: Bool {
+    kernelH == 1 && kernelW == 1 && stride == 1 && padding == 0
+  }
+
+  /// The valid output-x range `[lo, hi)` for kernel column offset `kx`.
+  @inline(__always)
+  func validX(_ kx: Int) -> (Int, Int) {
+    let off = kx * dilation - padding
+    // ix = ox*s + off must satisfy 0 <= ix < W.
+    var lo = off >= 0 ? 0 : (-off + stride - 1) / stride
+    var hi = width - off <= 0 ? 0 : (width - off + stride - 1) / stride
+    lo = min(lo, outW)
+    hi = min(max(hi, lo), outW)
+    return (lo, hi)
+  }
+}
+
+/// Column transforms for convolution as GEMM.
+public enum Im2col {
+  /// Writes the `[C·kh·kw, OH·OW]` column matrix of image `x` (`[C, H, W]`) into `cols`.
+  ///
+  /// Each row is (c, ky, kx); each column an output position. Padding reads as zero.
+  /// Stride 1 rows are contiguous runs copied at once.
+  @inline(never)
+  public static func im2col(
+    _ x: UnsafePointer<Float>, _ g: ConvGeometry, _ cols: UnsafeMutablePointer<Float>
+  ) {
+    let oh = g.outH
+    let ow = g.outW
+    let hw = g.height * g.width
+    var row = 0
+    for c in 0..<g.channels {
+      let plane = x + c * hw
+      for ky in 0..<g.kernelH {
+        for kx in 0..<g.kernelW {
+          let dst = cols + row * oh * ow
+          let (lo, hi) = g.validX(kx)
+          let xoff = kx * g.dilation - g.padding
+          for oy in 0..<oh {
+            let iy = oy * g.stride - g.padding + ky * g.dilation
+            let d = dst + oy * ow
+            if iy < 0 || iy >= g.height || hi <= lo {
+              d.initialize(repeating: 0, count: ow)
+              continue
+            }
+            if lo > 0 { d.initialize(repeating: 0, count: lo) }
+            let src = plane + iy * g.width + xoff
+            if g.stride == 1 {
+              (d + lo).initialize(from: src + lo, count: hi - lo)
+            } else {
+              let s = g.stride
+              for ox in lo..<hi { d[ox] = src[ox * s] }
+            }
+            if hi < ow { (d + hi).initialize(repeating: 0, count: ow - hi) }
+          }
+          row += 1
+        }
+      }
+    }
+  }
+
+  /// Adds the column matrix `cols` back into image `x` (`[C, H, W]`): the adjoint of ``im2col``.
+  @inline(never)
+  public static func col2im(
+    _ cols: UnsafePointer<Float>, _ g: ConvGeometry, _ x: UnsafeMutablePointer<Float>
+  ) {
+    let oh = g.outH
+    let ow = g.outW
+    let hw = g.height * g.width
+    var row = 0
+    for c in 0..<g.channels {
+      let plane = x + c * hw
+      for ky in 0..<g.kernelH {
+        for kx in 0..<g.kernelW {
+          let srcRow = cols + row * oh * ow
+          let (lo, hi) = g.validX(kx)
+          let xoff = kx * g.dilation - g.padding
+          if hi > lo {
+            for oy in 0..<oh {
+              let iy = oy * g.stride - g.padding + ky * g.dilation
+              if iy < 0 || iy >= g.height { continue }
+              let s = srcRow + oy * ow
+              let d = plane + iy * g.width + xoff
+              if g.stride == 1 {
+                for ox in lo..<hi { d[ox] += s[ox] }
+              } else {
+                let st = g.stride
+                for ox in lo..<hi { d[ox * st] += s[ox] }
+              }
+            }
+          }
+          row += 1
+        }
+      }
+    }
+  }
+}

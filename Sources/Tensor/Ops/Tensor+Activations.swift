@@ -1,0 +1,100 @@
+// Elementwise nonlinearities and math functions.
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+extension Tensor {
+  /// max(x, 0).
+  public func relu() -> Tensor { leakyRelu(0) }
+
+  /// x for x > 0, `slope`·x otherwise. Twice differentiable on the tape (the mask is constant).
+  public func leakyRelu(_ slope: Float = 0.2) -> Tensor {
+    let r = mapRaw { $0 > 0 ? $0 : $0 * slope }
+    let mask = mapRaw { $0 > 0 ? 1 : slope }
+    return Tensor.record("leakyRelu", r, inputs: [self]) { g, _ in [g * mask] }
+  }
+
+  /// Hyperbolic tangent.
+  public func tanh() -> Tensor {
+    let r = mapRaw { Glibc.tanhf($0) }
+    let d = r.mapRaw { 1 - $0 * $0 }
+    return Tensor.record("tanh", r, inputs: [self]) { g, _ in [g * d] }
+  }
+
+  /// Logistic sigmoid 1 / (1 + e^-x).
+  public func sigmoid() -> Tensor {
+    let r = mapRaw { x in x >= 0 ? 1 / (1 + Glibc.expf(-x)) : Glibc.expf(x) / (1 + Glibc.expf(x)) }
+    let d = r.mapRaw { $0 * (1 - $0) }
+    return Tensor.record("sigmoid", r, inputs: [self]) { g, _ in [g * d] }
+  }
+
+  /// e^x.
+  public func exp() -> Tensor {
+    let r = mapRaw { Glibc.expf($0) }
+    return Tensor.record("exp", r, inputs: [self]) { g, _ in [g * r] }
+  }
+
+  /// Natural logarithm.
+  public func log() -> Tensor {
+    let x = self
+    let r = mapRaw { Glibc.logf($0) }
+    return Tensor.record("log", r, inputs: [self]) { g, _ in [g / x.detached()] }
+  }
+
+  /// x². Twice differentiable on the tape.
+  public func squared() -> Tensor {
+    let x = self
+    let r = mapRaw { $0 * $0 }
+    return Tensor.record("square", r, inputs: [self]) { g, _ in [g * x * 2] }
+  }
+
+  /// √x.
+  public func sqrt() -> Tensor {
+    let r = mapRaw { Glibc.sqrtf($0) }
+    return Tensor.record("sqrt", r, inputs: [self]) { g, _ in [g / (r * 2)] }
+  }
+
+  /// 1/√x.
+  public func rsqrt() -> Tensor {
+    let r = mapRaw { 1 / Glibc.sqrtf($0) }
+    let d = r.mapRaw { -0.5 * $0 * $0 * $0 }
+    return Tensor.record("rsqrt", r, inputs: [self]) { g, _ in [g * d] }
+  }
+
+  /// |x| (gradient sign(x), 0 at 0).
+  public func abs() -> Tensor {
+    let r = mapRaw { Swift.abs($0) }
+    let s = mapRaw { $0 > 0 ? 1 : ($0 < 0 ? -1 : 0) }
+    return Tensor.record("abs", r, inputs: [self]) { g, _ in [g * s] }
+  }
+
+  /// x^p for a constant p.
+  public func pow(_ p: Float) -> Tensor {
+    let r = mapRaw { Glibc.powf($0, p) }
+    let d = mapRaw { p * Glibc.powf($0, p - 1) }
+    return Tensor.record("pow", r, inputs: [self]) { g, _ in [g * d] }
+  }
+
+  /// Clamps into [lo, hi]; the gradient is zero outside.
+  public func clamped(_ lo: Float, _ hi: Float) -> Tensor {
+    let r = mapRaw { Swift.min(Swift.max($0, lo), hi) }
+    let m = mapRaw { $0 >= lo && $0 <= hi ? 1 : 0 }
+    return Tensor.record("clamp", r, inputs: [self]) { g, _ in [g * m] }
+  }
+
+  /// log(1 + e^x), computed stably.
+  public func softplus() -> Tensor {
+    let r = mapRaw { x in Swift.max(x, 0) + Glibc.log1pf(Glibc.expf(-Swift.abs(x))) }
+    let d = mapRaw { x in x >= 0 ? 1 / (1 + Glibc.expf(-x)) : Glibc.expf(x) / (1 + Glibc.expf(x)) }
+    return Tensor.record("softplus", r, inputs: [self]) { g, _ in [g * d] }
+  }
+
+  /// Identity forward, gradient multiplied by `-scale` backward (domain-adversarial training).
+  public func gradientReversed(scale: Float = 1) -> Tensor {
+    let r = Tensor(shape: shape, storage: storage)
+    return Tensor.record("gradReverse", r, inputs: [self]) { g, _ in [g * -scale] }
+  }
+}

@@ -1,0 +1,177 @@
+// 2-D convolution and transposed convolution as im2col + GEMM, with their exact adjoints.
+
+/// Stride, padding and dilation of a 2-D convolution (square, the same on both axes).
+public struct Conv2dOptions: Sendable, Equatable {
+  public var stride: Int
+  public var padding: Int
+  public var dilation: Int
+  public init(stride: Int = 1, padding: Int = 0, dilation: Int = 1) {
+    self.stride = stride
+    self.padding = padding
+    self.dilation = dilation
+  }
+}
+
+extension Tensor {
+  static func geometry(_ input: [Int], _ weight: [Int], _ o: Conv2dOptions) -> ConvGeometry {
+    ConvGeometry(
+      channels: input[1], height: input[2], width: input[3], kernelH: weight[2],
+      kernelW: weight[3], stride: o.stride, padding: o.padding, dilation: o.dilation)
+  }
+
+  /// Cross-correlation of `x` (`[N, C, H, W]`) with `weight` (`[O, C, kh, kw]`), plus `bias` (`[O]`).
+  ///
+  /// Output: `[N, O, OH, OW]` with `OH = (H + 2p - d(kh-1) - 1) / s + 1`. Twice differentiable.
+  public static func conv2d(
+    _ x: Tensor, _ weight: Tensor, bias: Tensor? = nil, options o: Conv2dOptions = .init()
+  ) -> Tensor {
+    precondition(x.rank == 4 && weight.rank == 4, "conv2d needs NCHW input and OIHW weight")
+    precondition(x.shape[1] == weight.shape[1], "conv2d: input has \(x.shape[1]) channels, weight expects \(weight.shape[1])")
+    let g = geometry(x.shape, weight.shape, o)
+    let n = x.shape[0]
+    let outC = weight.shape[0]
+    let oh = g.outH
+    let ow = g.outW
+    precondition(oh > 0 && ow > 0, "conv2d: empty output for input \(x.shape), kernel \(weight.shape)")
+    let r = Tensor(shape: [n, outC, oh, ow]) { out in
+      let y = out.baseAddress!
+      let inSize = g.channels * g.height * g.width
+      let outSize = outC * oh * ow
+      Scratch.with(g.isIdentity ? 1 : g.colRows * g.colCols) { cols in
+        for i in 0..<n {
+          let xi = x.storage.base + i * inSize
+          let src: UnsafePointer<Float>
+          if g.isIdentity {
+            src = UnsafePointer(xi)
+          } else {
+            Im2col.im2col(xi, g, cols)
+            src = UnsafePointer(cols)
+          }
+          BLAS.gemm(
+            transA: false, transB: false, m: outC, n: oh * ow, k: g.colRows,
+            a: weight.storage.base, b: src, c: y + i * outSize)
+        }
+      }
+      if let bias {
+        let b = bias.storage.base
+        let plane = oh * ow
+        for i in 0..<n {
+          for c in 0..<outC {
+            let p = y + (i * outC + c) * plane
+            let v = b[c]
+            for j in 0..<plane { p[j] += v }
+          }
+        }
+      }
+    }
+    var inputs = [x, weight]
+    if let bias { inputs.append(bias) }
+    let xShape = x.shape
+    let wShape = weight.shape
+    return record("conv2d", r, inputs: inputs) { gy, needs in
+      [
+        needs[0] ? conv2dInputGrad(gy, weight, inputShape: xShape, options: o) : nil,
+        needs[1] ? conv2dWeightGrad(x, gy, weightShape: wShape, options: o) : nil,
+        needs.count > 2 && needs[2] ? gy.sum(axes: [0, 2, 3]) : nil,
+      ]
+    }
+  }
+
+  /// The gradient of ``conv2d(_:_:bias:options:)`` with respect to its input.
+  ///
+  /// `gy` is `[N, O, OH, OW]`, `weight` `[O, C, kh, kw]`; the result has `inputShape`
+  /// (`[N, C, H, W]`). Per image: `cols = Wᵀ·gy`, then col2im. This is also the forward pass of
+  /// a transposed convolution.
+  public static func conv2dInputGrad(
+    _ gy: Tensor, _ weight: Tensor, inputShape: [Int], options o: Conv2dOptions
+  ) -> Tensor {
+    let g = geometry(inputShape, weight.shape, o)
+    precondition(gy.shape == [inputShape[0], weight.shape[0], g.outH, g.outW], "conv2dInputGrad: gradient \(gy.shape) does not match input \(inputShape) and weight \(weight.shape)")
+    let n = inputShape[0]
+    let outC = weight.shape[0]
+    let r = Tensor(shape: inputShape) { out in
+      let dx = out.baseAddress!
+      dx.initialize(repeating: 0, count: out.count)
+      let inSize = g.channels * g.height * g.width
+      let outSize = outC * g.colCols
+      Scratch.with(g.colRows * g.colCols) { cols in
+        for i in 0..<n {
+          if g.isIdentity {
+            BLAS.gemm(
+              transA: true, transB: false, m: g.colRows, n: g.colCols, k: outC,
+              a: weight.storage.base, b: gy.storage.base + i * outSize, c: dx + i * inSize)
+          } else {
+            BLAS.gemm(
+              transA: true, transB: false, m: g.colRows, n: g.colCols, k: outC,
+              a: weight.storage.base, b: gy.storage.base + i * outSize, c: cols)
+            Im2col.col2im(cols, g, dx + i * inSize)
+          }
+        }
+      }
+    }
+    let wShape = weight.shape
+    return record("conv2dInputGrad", r, inputs: [gy, weight]) { gg, needs in
+      [
+        needs[0] ? conv2d(gg, weight, options: o) : nil,
+        needs[1] ? conv2dWeightGrad(gg, gy, weightShape: wShape, options: o) : nil,
+      ]
+    }
+  }
+
+  /// The gradient of ``conv2d(_:_:bias:options:)`` with respect to its weight.
+  ///
+  /// `x` is `[N, C, H, W]`, `gy` `[N, O, OH, OW]`; the result is `weightShape` (`[O, C, kh, kw]`):
+  /// `Σ_n gy[n] · im2col(x[n])ᵀ`.
+  public static func conv2dWeightGrad(
+    _ x: Tensor, _ gy: Tensor, weightShape: [Int], options o: Conv2dOptions
+  ) -> Tensor {
+    let g = geometry(x.shape, weightShape, o)
+    let n = x.shape[0]
+    let outC = weightShape[0]
+    let r = Tensor(shape: weightShape) { out in
+      let dw = out.baseAddress!
+      dw.initialize(repeating: 0, count: out.count)
+      let inSize = g.channels * g.height * g.width
+      let outSize = outC * g.colCols
+      Scratch.with(g.isIdentity ? 1 : g.colRows * g.colCols) { cols in
+        for i in 0..<n {
+          let xi = x.storage.base + i * inSize
+          let src: UnsafePointer<Float>
+          if g.isIdentity {
+            src = UnsafePointer(xi)
+          } else {
+            Im2col.im2col(xi, g, cols)
+            src = UnsafePointer(cols)
+          }
+          BLAS.gemm(
+            transA: false, transB: true, m: outC, n: g.colRows, k: g.colCols,
+            a: gy.storage.base + i * outSize, b: src, beta: 1, c: dw)
+        }
+      }
+    }
+    let xShape = x.shape
+    return record("conv2dWeightGrad", r, inputs: [x, gy]) { gw, needs in
+      [
+        needs[0] ? conv2dInputGrad(gy, gw, inputShape: xShape, options: o) : nil,
+        needs[1] ? conv2d(x, gw, options: o) : nil,
+      ]
+    }
+  }
+
+  /// Transposed convolution of `x` (`[N, Cin, H, W]`) with `weight` (`[Cin, Cout, kh, kw]`,
+  /// PyTorch's `ConvTranspose2d` layout), plus `bias` (`[Cout]`).
+  ///
+  /// Output: `[N, Cout, (H-1)s - 2p + d(kh-1) + outputPadding + 1, …]`. It is the adjoint of
+  /// ``conv2d(_:_:bias:options:)`` with the same weight read as `[O=Cin, C=Cout, kh, kw]`.
+  public static func convTranspose2d(
+    _ x: Tensor, _ weight: Tensor, bias: Tensor? = nil, options o: Conv2dOptions = .init(),
+    outputPadding: Int = 0
+  ) -> Tensor {
+    precondition(x.rank == 4 && weight.rank == 4 && x.shape[1] == weight.shape[0], "convTranspose2d: input \(x.shape) and weight \(weight.shape) disagree")
+    let oh = (x.shape[2] - 1) * o.stride - 2 * o.padding + o.dilation * (weight.shape[2] - 1) + outputPadding + 1
+    let ow = (x.shape[3] - 1) * o.stride - 2 * o.padding + o.dilation * (weight.shape[3] - 1) + outputPadding + 1
+    let y = conv2dInputGrad(x, weight, inputShape: [x.shape[0], weight.shape[1], oh, ow], options: o)
+    guard let bias else { return y }
+    return y + bias.reshaped([1, -1, 1, 1])
+  }
+}

@@ -1,0 +1,100 @@
+// Forward results of the kernels against direct, obviously-correct loops.
+
+import Tensor
+import TestSupport
+import XCTest
+
+final class ForwardTests: XCTestCase {
+  /// Direct convolution by definition, for comparison.
+  func naiveConv(_ x: Tensor, _ w: Tensor, stride s: Int, padding p: Int, dilation d: Int) -> Tensor {
+    let (n, c, h, wd) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+    let (o, k) = (w.shape[0], w.shape[2])
+    let oh = Shape.convOutput(h, kernel: k, stride: s, padding: p, dilation: d)
+    let ow = Shape.convOutput(wd, kernel: k, stride: s, padding: p, dilation: d)
+    let xs = x.scalars
+    let ws = w.scalars
+    var out = [Float](repeating: 0, count: n * o * oh * ow)
+    for b in 0..<n {
+      for oc in 0..<o {
+        for oy in 0..<oh {
+          for ox in 0..<ow {
+            var acc: Float = 0
+            for ic in 0..<c {
+              for ky in 0..<k {
+                for kx in 0..<k {
+                  let iy = oy * s - p + ky * d
+                  let ix = ox * s - p + kx * d
+                  if iy < 0 || iy >= h || ix < 0 || ix >= wd { continue }
+                  acc += xs[((b * c + ic) * h + iy) * wd + ix] * ws[((oc * c + ic) * k + ky) * k + kx]
+                }
+              }
+            }
+            out[((b * o + oc) * oh + oy) * ow + ox] = acc
+          }
+        }
+      }
+    }
+    return Tensor(out, shape: [n, o, oh, ow])
+  }
+
+  func testConvMatchesDirectDefinition() {
+    var rng = SplitMix64(seed: 11)
+    for (h, k, s, p, d) in [(8, 3, 1, 1, 1), (9, 3, 2, 1, 1), (7, 4, 2, 1, 1), (10, 3, 1, 2, 2), (5, 1, 1, 0, 1)] {
+      let x = Tensor.randomNormal([2, 3, h, h + 1], using: &rng)
+      let w = Tensor.randomNormal([4, 3, k, k], using: &rng)
+      let y = Tensor.conv2d(x, w, options: Conv2dOptions(stride: s, padding: p, dilation: d))
+      assertClose(y, naiveConv(x, w, stride: s, padding: p, dilation: d), atol: 1e-4)
+    }
+  }
+
+  func testBroadcastingMatchesManualLoop() {
+    let a = Tensor((0..<24).map(Float.init), shape: [2, 3, 4])
+    let b = Tensor([10, 20, 30], shape: [3, 1])
+    let y = a + b
+    for i in 0..<2 {
+      for j in 0..<3 {
+        for k in 0..<4 {
+          XCTAssertEqual(y.scalars[(i * 3 + j) * 4 + k], Float((i * 3 + j) * 4 + k) + Float(10 * (j + 1)))
+        }
+      }
+    }
+  }
+
+  func testSumOverAxes() {
+    let a = Tensor((0..<24).map(Float.init), shape: [2, 3, 4])
+    XCTAssertEqual(a.sum(axes: [0, 2]).scalars, [60, 92, 124])
+    XCTAssertEqual(a.sum().item, 276)
+    XCTAssertEqual(a.mean(axes: [2]).shape, [2, 3])
+  }
+
+  func testInstanceNormGivesZeroMeanUnitVariance() {
+    var rng = SplitMix64(seed: 12)
+    let x = Tensor.randomNormal([2, 3, 5, 5], std: 3, using: &rng) + 4
+    let y = x.instanceNormalized(eps: 0)
+    let m = y.mean(axes: [2, 3]).scalars
+    let v = y.squared().mean(axes: [2, 3]).scalars
+    for i in 0..<6 {
+      XCTAssertEqual(m[i], 0, accuracy: 1e-5)
+      XCTAssertEqual(v[i], 1, accuracy: 1e-4)
+    }
+  }
+
+  func testBilinearMatchesHalfPixelFormula() {
+    // Upsampling [0, 1] to 4 samples with half-pixel centres gives 0, .25, .75, 1.
+    let x = Tensor([0, 1], shape: [1, 1, 1, 2])
+    let y = x.resizedBilinear(height: 1, width: 4)
+    XCTAssertEqual(y.scalars, [0, 0.25, 0.75, 1])
+  }
+
+  func testReflectionPaddingMirrorsWithoutEdgeRepeat() {
+    let x = Tensor([1, 2, 3], shape: [1, 1, 1, 3]).expanded(to: [1, 1, 3, 3])
+    let y = x.padded2d(2, reflect: true)
+    XCTAssertEqual(Array(y.scalars[0..<7]), [3, 2, 1, 2, 3, 2, 1])
+  }
+
+  func testSplitMixIsDeterministic() {
+    var a = SplitMix64(seed: 42)
+    var b = SplitMix64(seed: 42)
+    XCTAssertEqual((0..<5).map { _ in a.next() }, (0..<5).map { _ in b.next() })
+  }
+}
