@@ -115,3 +115,25 @@ final class GradientTests: XCTestCase {
     assertGradients([w1, w2], eps: 1e-3, tolerance: 2e-2, samples: 12) { penalty($0) }
   }
 }
+
+final class BatchedMatmulTests: XCTestCase {
+  func testBmmGradientsAllTransposes() {
+    for (ta, tb) in [(false, false), (false, true), (true, false), (true, true)] {
+      let a = randomAwayFromZero(ta ? [2, 4, 3] : [2, 3, 4], seed: 60)
+      let b = randomAwayFromZero(tb ? [2, 5, 4] : [2, 4, 5], seed: 61)
+      assertGradients([a, b]) { Tensor.bmm($0[0], $0[1], transA: ta, transB: tb) }
+    }
+  }
+
+  func testBmmMatchesPerBatchMatmul() {
+    let a = randomAwayFromZero([3, 2, 4], seed: 62)
+    let b = randomAwayFromZero([3, 4, 5], seed: 63)
+    let y = Tensor.bmm(a, b)
+    for i in 0..<3 {
+      let yi = Tensor.matmul(
+        a.slice(axis: 0, start: i, length: 1).reshaped([2, 4]),
+        b.slice(axis: 0, start: i, length: 1).reshaped([4, 5]))
+      assertClose(y.slice(axis: 0, start: i, length: 1).reshaped([2, 5]), yi)
+    }
+  }
+}

@@ -13,9 +13,7 @@ public final class TensorStorage: @unchecked Sendable {
   public init(count: Int) {
     precondition(count >= 0, "negative storage size")
     self.count = count
-    let raw = UnsafeMutableRawPointer.allocate(
-      byteCount: max(count, 1) * MemoryLayout<Float>.stride, alignment: 64)
-    base = raw.bindMemory(to: Float.self, capacity: max(count, 1))
+    base = BufferPool.shared.take(count)
     base.initialize(repeating: 0, count: count)
   }
 
@@ -23,13 +21,11 @@ public final class TensorStorage: @unchecked Sendable {
   init(uninitializedCount count: Int) {
     precondition(count >= 0, "negative storage size")
     self.count = count
-    let raw = UnsafeMutableRawPointer.allocate(
-      byteCount: max(count, 1) * MemoryLayout<Float>.stride, alignment: 64)
-    base = raw.bindMemory(to: Float.self, capacity: max(count, 1))
+    base = BufferPool.shared.take(count)
   }
 
   deinit {
-    UnsafeMutableRawPointer(base).deallocate()
+    BufferPool.shared.give(base, count)
   }
 
   /// A read-only view of the floats.

@@ -1,0 +1,70 @@
+// The S2FGAN-lite model: what the editor needs to go from a sketch or photo to an edited face.
+
+import NN
+import Tensor
+
+/// Which attribute module edits the latent.
+public enum EditVariant: String, Sendable, CaseIterable, Codable {
+  /// S2F-DIS: r' = r + Σ a_j w_j along unit directions.
+  case dis
+  /// S2F-DEC: r' = r + M(r, a) from the decomposition network.
+  case dec
+}
+
+/// Encoders, decoder and both attribute modules of S2FGAN-lite.
+///
+/// Layouts: photos `[N, 3, S, S]` in [-1, 1]; sketches `[N, 1, S, S]` with strokes 1 and paper 0;
+/// latents `[N, latentDim]`; attribute values `[N, A]` in [-1, 1] (−1 absent, +1 present).
+public final class S2FGAN: Module {
+  public let config: S2FConfig
+  public let imageEncoder: LatentEncoder
+  public let sketchEncoder: LatentEncoder
+  public let decoder: StyleDecoder
+  public let directions: AttributeDirections
+  public let decomposer: AttributeDecomposer
+
+  public init(config: S2FConfig, seed: UInt64 = 1) {
+    var rng = SplitMix64(seed: seed)
+    self.config = config
+    imageEncoder = LatentEncoder(inChannels: 3, config: config, rng: &rng)
+    sketchEncoder = LatentEncoder(inChannels: 1, config: config, rng: &rng)
+    decoder = StyleDecoder(config: config, rng: &rng)
+    directions = AttributeDirections(
+      latentDim: config.latentDim, attributes: config.attributeCount, rng: &rng)
+    decomposer = AttributeDecomposer(config: config, rng: &rng)
+  }
+
+  /// Latent of photos.
+  public func encode(photo x: Tensor) -> Tensor { imageEncoder(x) }
+  /// Latent of sketches.
+  public func encode(sketch s: Tensor) -> Tensor { sketchEncoder(s) }
+  /// Attribute scores (estimated values in [-1, 1]) of latents.
+  public func scores(_ r: Tensor) -> Tensor { directions.scores(r) }
+
+  /// Moves latents by attribute amounts `a` with the chosen module.
+  public func edit(_ r: Tensor, amounts a: Tensor, variant: EditVariant) -> Tensor {
+    switch variant {
+    case .dis: return directions.edit(r, amounts: a)
+    case .dec: return decomposer(r, amounts: a)
+    }
+  }
+
+  /// Moves latents so that the attributes in `targets` reach the given values (others kept).
+  ///
+  /// `targets[j]` is nil to leave attribute j alone. The amount is `target − score(r)`.
+  public func edit(_ r: Tensor, targets: [Float?], variant: EditVariant) -> Tensor {
+    let s = scores(r).detached()
+    let n = r.shape[0]
+    let a = config.attributeCount
+    var amounts = [Float](repeating: 0, count: n * a)
+    for i in 0..<n {
+      for j in 0..<a {
+        if let t = targets[j] { amounts[i * a + j] = t - s.scalars[i * a + j] }
+      }
+    }
+    return edit(r, amounts: Tensor(amounts, shape: [n, a]), variant: variant)
+  }
+
+  /// Decodes latents to images in roughly [-1, 1].
+  public func decode(_ r: Tensor) -> Tensor { decoder(r) }
+}

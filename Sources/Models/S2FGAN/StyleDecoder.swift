@@ -1,0 +1,53 @@
+// The StyleGAN2-like decoder: learned constant, modulated convolutions, ToRGB skips, no noise.
+
+import NN
+import Tensor
+
+/// Maps a latent `[N, latentDim]` to an RGB image `[N, 3, S, S]` (linear output, images live in
+/// [-1, 1]).
+///
+/// One latent drives every layer (no W+). At 4×4: the learned constant `[C0, 4, 4]`, one
+/// modulated 3×3 conv and a ToRGB. At each following resolution: an upsampling modulated conv,
+/// a modulated conv, and a ToRGB (modulated 1×1 without demodulation) added to the bilinearly
+/// upsampled RGB of the previous resolution.
+public final class StyleDecoder: Module {
+  public let constant: Tensor
+  public let conv0: ModulatedConv2d
+  public let rgb0: ModulatedConv2d
+  public let upConvs: [ModulatedConv2d]
+  public let convs: [ModulatedConv2d]
+  public let rgbs: [ModulatedConv2d]
+
+  public init(config c: S2FConfig, rng: inout SplitMix64) {
+    let ch = c.decoderChannels
+    let d = c.latentDim
+    constant = parameter(Init.normal([1, ch[0], 4, 4], std: 1, rng: &rng))
+    conv0 = ModulatedConv2d(ch[0], ch[0], kernel: 3, styleDim: d, rng: &rng)
+    rgb0 = ModulatedConv2d(ch[0], 3, kernel: 1, styleDim: d, demodulate: false, rng: &rng)
+    var up: [ModulatedConv2d] = []
+    var cv: [ModulatedConv2d] = []
+    var rgb: [ModulatedConv2d] = []
+    for i in 1..<ch.count {
+      up.append(ModulatedConv2d(ch[i - 1], ch[i], kernel: 3, styleDim: d, upsample: true, rng: &rng))
+      cv.append(ModulatedConv2d(ch[i], ch[i], kernel: 3, styleDim: d, rng: &rng))
+      rgb.append(ModulatedConv2d(ch[i], 3, kernel: 1, styleDim: d, demodulate: false, rng: &rng))
+    }
+    upConvs = up
+    convs = cv
+    rgbs = rgb
+  }
+
+  public func callAsFunction(_ w: Tensor) -> Tensor {
+    let n = w.shape[0]
+    var h = constant.expanded(to: [n] + Array(constant.shape.dropFirst()))
+    h = scaledLeakyRelu(conv0(h, style: w))
+    var rgb = rgb0(h, style: w)
+    for i in upConvs.indices {
+      h = scaledLeakyRelu(upConvs[i](h, style: w))
+      h = scaledLeakyRelu(convs[i](h, style: w))
+      let size = h.shape[2]
+      rgb = rgb.resizedBilinear(height: size, width: size) + rgbs[i](h, style: w)
+    }
+    return rgb
+  }
+}

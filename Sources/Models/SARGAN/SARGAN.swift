@@ -1,0 +1,96 @@
+// SARGAN-lite: the expression generator and its PatchGAN discriminator.
+
+import NN
+import Tensor
+
+/// Expression generator: `y = tanh(G(concat(x, c))) + x`.
+///
+/// Input `x` `[N, 3, S, S]` in [-1, 1] and a condition `c` `[N, E]` (the target expression's
+/// one-hot times its intensity; all zeros means "keep the input"). Layers: 7×7 stem → two 4×4
+/// stride-2 convs → spatial-attention residual block(s) → two 4×4 stride-2 transposed convs →
+/// 7×7 head → tanh, then the input is added back. Instance statistics are per image.
+/// The output is not clamped (clamp only for display and saving).
+public final class SARGANGenerator: Module {
+  public let config: SARGANConfig
+  public let stem: Conv2d
+  public let stemNorm: InstanceNorm2d
+  public let down1: Conv2d
+  public let down1Norm: InstanceNorm2d
+  public let down2: Conv2d
+  public let down2Norm: InstanceNorm2d
+  public let blocks: [SpatialAttentionBlock]
+  public let up1: ConvTranspose2d
+  public let up1Norm: InstanceNorm2d
+  public let up2: ConvTranspose2d
+  public let up2Norm: InstanceNorm2d
+  public let head: Conv2d
+
+  public init(config c: SARGANConfig, seed: UInt64 = 2) {
+    var rng = SplitMix64(seed: seed)
+    config = c
+    let d = c.generatorWidth
+    stem = Conv2d(3 + c.expressionCount, d, kernel: 7, padding: 3, bias: false, rng: &rng)
+    stemNorm = InstanceNorm2d(d)
+    down1 = Conv2d(d, 2 * d, kernel: 4, stride: 2, padding: 1, bias: false, rng: &rng)
+    down1Norm = InstanceNorm2d(2 * d)
+    down2 = Conv2d(2 * d, 4 * d, kernel: 4, stride: 2, padding: 1, bias: false, rng: &rng)
+    down2Norm = InstanceNorm2d(4 * d)
+    blocks = (0..<c.attentionBlocks).map { _ in
+      SpatialAttentionBlock(4 * d, hourglassWidth: c.hourglassWidth, rng: &rng)
+    }
+    up1 = ConvTranspose2d(4 * d, 2 * d, kernel: 4, stride: 2, padding: 1, bias: false, rng: &rng)
+    up1Norm = InstanceNorm2d(2 * d)
+    up2 = ConvTranspose2d(2 * d, d, kernel: 4, stride: 2, padding: 1, bias: false, rng: &rng)
+    up2Norm = InstanceNorm2d(d)
+    head = Conv2d(d, 3, kernel: 7, padding: 3, bias: false, rng: &rng)
+  }
+
+  /// The edited image and the attention mask of the last block.
+  public func callAsFunction(_ x: Tensor, condition c: Tensor) -> (image: Tensor, mask: Tensor) {
+    let (n, s) = (x.shape[0], x.shape[2])
+    let planes = c.reshaped([n, -1, 1, 1]).expanded(to: [n, c.shape[1], s, x.shape[3]])
+    var h = stemNorm(stem(Tensor.concat([x, planes], axis: 1))).relu()
+    h = down1Norm(down1(h)).relu()
+    h = down2Norm(down2(h)).relu()
+    var mask = Tensor(zeros: [n, 1, h.shape[2], h.shape[3]])
+    for b in blocks { (h, mask) = b(h) }
+    h = up1Norm(up1(h)).relu()
+    h = up2Norm(up2(h)).relu()
+    return (head(h).tanh() + x, mask)
+  }
+}
+
+/// PatchGAN discriminator with an expression-classification head.
+///
+/// Stride-2 4×4 convs with bias and leaky ReLU (0.01), widths doubling from `discriminatorWidth`
+/// up to the cap; then a 3×3 conv to a patch map of realness scores `[N, 1, s, s]` and a conv
+/// covering the remaining map to expression logits `[N, E]`.
+public final class SARGANDiscriminator: Module {
+  public let layers: [Conv2d]
+  public let source: Conv2d
+  public let classifier: Conv2d
+
+  public init(config c: SARGANConfig, seed: UInt64 = 3) {
+    var rng = SplitMix64(seed: seed)
+    var convs: [Conv2d] = []
+    var inC = 3
+    var width = c.discriminatorWidth
+    for _ in 0..<c.discriminatorLayers {
+      convs.append(Conv2d(inC, width, kernel: 4, stride: 2, padding: 1, rng: &rng))
+      inC = width
+      width = min(width * 2, c.discriminatorMaxWidth)
+    }
+    layers = convs
+    source = Conv2d(inC, 1, kernel: 3, padding: 1, bias: false, rng: &rng)
+    let final = c.imageSize >> c.discriminatorLayers
+    classifier = Conv2d(inC, c.expressionCount, kernel: final, bias: false, rng: &rng)
+  }
+
+  /// Patch scores `[N, 1, s, s]` and class logits `[N, E]`.
+  public func callAsFunction(_ x: Tensor) -> (source: Tensor, logits: Tensor) {
+    var h = x
+    for l in layers { h = l(h).leakyRelu(0.01) }
+    let logits = classifier(h)
+    return (source(h), logits.reshaped([x.shape[0], -1]))
+  }
+}
