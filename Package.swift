@@ -44,7 +44,7 @@ let package = Package(
     .testTarget(
       name: "NNTests", dependencies: ["NN", "TestSupport"], resources: [.copy("Fixtures")]),
     .testTarget(
-      name: "ImagingTests", dependencies: ["Imaging", "TestSupport"], resources: [.copy("Fixtures")]),
+      name: "ImagingTests", dependencies: ["Imaging", "TestSupport"], exclude: ["Fixtures"]),
     .testTarget(name: "FaceSynthTests", dependencies: ["FaceSynth", "TestSupport"]),
     .testTarget(name: "ModelsTests", dependencies: ["Models", "TestSupport"]),
     .testTarget(name: "StudioTests", dependencies: ["Studio", "TestSupport"]),

@@ -43,6 +43,8 @@ public final class SARGANGenerator: Module {
     up2 = ConvTranspose2d(2 * d, d, kernel: 4, stride: 2, padding: 1, bias: false, rng: &rng)
     up2Norm = InstanceNorm2d(d)
     head = Conv2d(d, 3, kernel: 7, padding: 3, bias: false, rng: &rng)
+    // Start near the identity map: the residual output begins as a small correction.
+    head.weight.assign(head.weight * 0.1)
   }
 
   /// The edited image and the attention mask of the last block.

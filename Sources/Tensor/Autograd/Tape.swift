@@ -129,3 +129,14 @@ public enum Tape {
     return result
   }
 }
+
+extension Tensor {
+  /// Accumulates gradients of this scalar into `parameters` only, skipping every other leaf
+  /// (for example a discriminator's weights during a generator update).
+  public func backward(to parameters: [Tensor]) {
+    let grads = Tape.gradients(of: self, wrt: parameters)
+    for (p, g) in zip(parameters, grads) {
+      p.grad = p.grad.map { old in withNoGrad { old + g } } ?? g
+    }
+  }
+}

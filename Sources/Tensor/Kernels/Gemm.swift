@@ -34,3 +34,11 @@ public enum BLAS {
   /// The number of OpenBLAS threads in use.
   public static var threads: Int { Int(openblas_get_num_threads()) }
 }
+
+extension BLAS {
+  /// The CPU kernel family OpenBLAS selected at load time (for example "Haswell").
+  public static var coreName: String {
+    guard let p = openblas_get_corename() else { return "unknown" }
+    return String(cString: p)
+  }
+}

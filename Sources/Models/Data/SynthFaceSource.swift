@@ -1,0 +1,127 @@
+// Training batches rendered on the fly by FaceSynth.
+
+import FaceSynth
+import Imaging
+import Tensor
+
+/// S2FGAN batches from FaceSynth: photo, paired sketch, attributes, and the same person with
+/// one attribute changed (ground truth for edits).
+public struct SynthFaceSource: FaceBatchSource {
+  public let seed: UInt64
+  public let split: Split
+  public let size: Int
+  public let threads: Int
+
+  public init(seed: UInt64 = 1, split: Split = .train, size: Int = 128, threads: Int = 2) {
+    self.seed = seed
+    self.split = split
+    self.size = size
+    self.threads = threads
+  }
+
+  public var attributeNames: [String] { Attribute.allCases.map(\.description) }
+
+  public func batch(step: Int, size n: Int) throws -> FaceBatch {
+    var rng = EngineRandom(seed: seed &+ UInt64(step) &* 0x9E37_79B9)
+    var params: [FaceParams] = []
+    var edited: [FaceParams] = []
+    var which: [Int] = []
+    var target: [Float] = []
+    let attrs = Attribute.allCases
+    for i in 0..<n {
+      let index = Int(truncatingIfNeeded: rng.next() % 10_000_000)
+      var p = FaceSynth.params(index: index, seed: seed, split: split, variant: i % 3)
+      // Vary the expression a little so the encoders see more than neutral faces.
+      if rng.uniform() < 0.3 {
+        let e = FaceExpression.allCases[Int(rng.next() % UInt64(FaceExpression.allCases.count))]
+        p.setExpression(e, intensity: rng.uniform())
+      }
+      let a = attrs[Int(rng.next() % UInt64(attrs.count))]
+      let current = p.attribute(a)
+      // Mostly flip the attribute across the threshold; sometimes a partial move.
+      let v: Float =
+        rng.uniform() < 0.75
+        ? (current > 0.5 ? 0.35 * rng.uniform() : 0.65 + 0.35 * rng.uniform()) : rng.uniform()
+      params.append(p)
+      edited.append(p.with(a, v))
+      which.append(a.rawValue)
+      target.append(2 * v - 1)
+    }
+    let samples = FaceSynth.render(params + edited, size: size, threads: threads)
+    let base = Array(samples[0..<n])
+    let edits = Array(samples[n...])
+    let attrsTensor = Tensor(
+      base.flatMap { $0.attributes.map { 2 * $0 - 1 } }, shape: [n, attrs.count])
+    let sketches = Image.batchTensor(base.map { $0.sketch.converted(channels: 1) })
+    return FaceBatch(
+      photos: Image.batchTensor(base.map { $0.face }),
+      sketches: (1 - sketches) * 0.5,  // [-1,1] gray → strokes 1, paper 0
+      attributes: attrsTensor, editedPhotos: Image.batchTensor(edits.map { $0.face }),
+      editAttribute: which, editTarget: target)
+  }
+}
+
+/// SARGAN batches from FaceSynth: a face, a target expression and intensity, and the same face
+/// rendered under that target (paired ground truth).
+///
+/// Sources are neutral (40%) or a full-intensity expression. From a neutral source any intensity
+/// in [0, 1] is used (the renderer's intensity is the ground truth); from an expressive source
+/// the intensity is 0 (keep) or 1 (full target), the two cases whose ground truth is defined
+/// without blending action units.
+public struct SynthExpressionSource: ExpressionBatchSource {
+  public let seed: UInt64
+  public let split: Split
+  public let size: Int
+  public let threads: Int
+
+  public init(seed: UInt64 = 2, split: Split = .train, size: Int = 128, threads: Int = 2) {
+    self.seed = seed
+    self.split = split
+    self.size = size
+    self.threads = threads
+  }
+
+  public var expressionNames: [String] { FaceExpression.allCases.map(\.description) }
+
+  public func batch(step: Int, size n: Int) throws -> ExpressionBatch {
+    var rng = EngineRandom(seed: seed &+ UInt64(step) &* 0xA24B_AED4)
+    let all = FaceExpression.allCases
+    var sources: [FaceParams] = []
+    var targets: [FaceParams] = []
+    var sc: [Int] = []
+    var tc: [Int] = []
+    var inten: [Float] = []
+    var cyc: [Bool] = []
+    for i in 0..<n {
+      let index = Int(truncatingIfNeeded: rng.next() % 10_000_000)
+      var p = FaceSynth.params(index: index, seed: seed, split: split, variant: i % 3)
+      let neutralSource = rng.uniform() < 0.4
+      let se: FaceExpression = neutralSource ? .neutral : all[Int(rng.next() % UInt64(all.count))]
+      p.setExpression(se, intensity: 1)
+      let te = all[Int(rng.next() % UInt64(all.count))]
+      var t: Float
+      let u = rng.uniform()
+      if u < 0.1 {
+        t = 0
+      } else if neutralSource && u < 0.5 {
+        t = 0.15 + 0.85 * rng.uniform()
+      } else {
+        t = 1
+      }
+      if te == se { t = 1 }
+      let q = t == 0 ? p : (neutralSource ? p.with(te, intensity: t) : p.with(te, intensity: 1))
+      sources.append(p)
+      targets.append(q)
+      sc.append(se.rawValue)
+      tc.append(t == 0 ? se.rawValue : te.rawValue)
+      inten.append(t)
+      cyc.append(t == 1)
+    }
+    let samples = FaceSynth.render(sources + targets, size: size, threads: threads)
+    return ExpressionBatch(
+      sources: Image.batchTensor(samples[0..<n].map { $0.face }),
+      conditions: oneHot(tc, count: all.count, scale: inten),
+      targets: Image.batchTensor(samples[n...].map { $0.face }), sourceClass: sc, targetClass: tc,
+      intensity: inten, cycleValid: cyc)
+  }
+}

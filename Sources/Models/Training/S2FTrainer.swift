@@ -1,0 +1,223 @@
+// One training step and the state of S2FGAN-lite training (DIS backbone, then DEC).
+
+import Foundation
+import NN
+import Tensor
+
+/// Hyper-parameters of an S2FGAN run (stored in checkpoints and weight metadata).
+public struct S2FOptions: Codable, Sendable, Equatable {
+  public var variant: EditVariant = .dis
+  public var steps = 20_000
+  public var batch = 4
+  public var learningRate: Float = 1e-3
+  public var beta1: Float = 0
+  public var beta2: Float = 0.99
+  public var lambdaReconstruction: Float = 2.5
+  public var lambdaSketchLatent: Float = 2.5
+  /// Image-space loss on the sketch path (not in the original; stops sketches collapsing).
+  public var lambdaSketchImage: Float = 2.5
+  /// L1 between discriminator features of fakes and reals (stands in for the VGG loss).
+  public var lambdaFeatureMatching: Float = 2.5
+  public var lambdaDomain: Float = 0.1
+  public var lambdaAdversarial: Float = 0.5
+  public var lambdaClassification: Float = 0.5
+  public var lambdaOrthogonality: Float = 1
+  /// L1 between the decoded edit and the rendered edit (our data has such pairs).
+  public var lambdaEditImage: Float = 2.5
+  public var lambdaEditScore: Float = 1
+  public var lambdaLatentCycle: Float = 1
+  public var r1Gamma: Float = 1
+  public var r1Every = 16
+  public var emaBeta: Float = 0.998
+  public var seed: UInt64 = 1
+
+  public init() {}
+}
+
+/// Trains S2FGAN-lite. Variant `dis` trains encoders, decoder, directions, and the image and
+/// latent discriminators; variant `dec` then trains the decomposition network M on the frozen
+/// backbone.
+public final class S2FTrainer {
+  public let model: S2FGAN
+  public let discriminator: ImageDiscriminator
+  public let latentDiscriminator: LatentDiscriminator
+  public let optimizerG: Adam
+  public let optimizerD: Adam
+  public let optimizerM: Adam
+  public let ema: EMA
+  public var options: S2FOptions
+  public private(set) var step = 0
+
+  public init(config: S2FConfig, options: S2FOptions) {
+    self.options = options
+    model = S2FGAN(config: config, seed: options.seed)
+    var rng = SplitMix64(seed: options.seed &+ 77)
+    discriminator = ImageDiscriminator(config: config, rng: &rng)
+    latentDiscriminator = LatentDiscriminator(latentDim: config.latentDim, rng: &rng)
+    let gParams =
+      model.imageEncoder.parameters + model.sketchEncoder.parameters + model.decoder.parameters
+      + model.directions.parameters + latentDiscriminator.parameters
+    optimizerG = Adam(
+      parameters: gParams, learningRate: options.learningRate, beta1: options.beta1,
+      beta2: options.beta2)
+    let ratio = Float(options.r1Every) / Float(options.r1Every + 1)
+    optimizerD = Adam(
+      parameters: discriminator.parameters, learningRate: options.learningRate * ratio,
+      beta1: options.beta1, beta2: Float(pow(Double(options.beta2), Double(ratio))))
+    optimizerM = Adam(
+      parameters: model.decomposer.parameters, learningRate: options.learningRate * 0.5,
+      beta1: 0.9, beta2: 0.99)
+    ema = EMA(parameters: model.parameters, beta: options.emaBeta)
+  }
+
+  /// The state a checkpoint holds.
+  public var checkpoint: TrainingCheckpoint {
+    TrainingCheckpoint(
+      modules: [("S2F", model), ("F", discriminator), ("Q", latentDiscriminator)],
+      optimizers: [("G", optimizerG), ("D", optimizerD), ("M", optimizerM)],
+      emas: [("S2F", ema)])
+  }
+
+  /// Restores a checkpoint written by ``checkpoint``.
+  public func resume(from path: String) throws {
+    step = try checkpoint.load(path: path).step
+  }
+
+  /// Sets the step counter (when a second phase continues from a first one's weights).
+  public func setStep(_ s: Int) { step = s }
+
+  /// The model with EMA weights (for samples, evaluation and export).
+  public func averagedModel() -> S2FGAN {
+    let m = S2FGAN(config: model.config, seed: options.seed)
+    ema.copy(into: m.parameters)
+    return m
+  }
+
+  /// Runs one step of the current variant.
+  public func train(_ b: FaceBatch) -> [String: Double] {
+    defer { step += 1 }
+    switch options.variant {
+    case .dis: return trainBackbone(b)
+    case .dec: return trainDecomposer(b)
+    }
+  }
+
+  /// Edit amounts that move attribute `editAttribute[i]` from its current score to its target.
+  func editAmounts(_ b: FaceBatch, scores s: Tensor) -> Tensor {
+    let (n, a) = (s.shape[0], s.shape[1])
+    var v = [Float](repeating: 0, count: n * a)
+    let sv = s.scalars
+    for i in 0..<n {
+      let j = b.editAttribute[i]
+      v[i * a + j] = b.editTarget[i] - sv[i * a + j]
+    }
+    return Tensor(v, shape: [n, a])
+  }
+
+  func trainBackbone(_ b: FaceBatch) -> [String: Double] {
+    let o = options
+    let n = b.photos.shape[0]
+    var logs: [String: Double] = [:]
+    for m in [model, discriminator, latentDiscriminator] as [Module] { m.zeroGrad() }
+
+    // Generator side: encoders, decoder, directions, latent discriminator.
+    let r = model.encode(photo: b.photos)
+    let rs = model.encode(sketch: b.sketches)
+    let scores = model.scores(r)
+    var latents = [r, rs]
+    var reals = [b.photos, b.photos]
+    if let edited = b.editedPhotos {
+      let amounts = editAmounts(b, scores: scores.detached())
+      latents.append(model.directions.edit(r, amounts: amounts))
+      reals.append(edited)
+    }
+    let fakes = model.decode(Tensor.concat(latents, axis: 0))
+    let real = Tensor.concat(reals, axis: 0)
+    let parts = latents.count
+    let rec = Loss.l1(fakes.slice(axis: 0, start: 0, length: n), b.photos)
+    let sketchImage = Loss.l1(fakes.slice(axis: 0, start: n, length: n), b.photos)
+    var lossG = rec * o.lambdaReconstruction + sketchImage * o.lambdaSketchImage
+    if parts == 3 {
+      let edit = Loss.l1(fakes.slice(axis: 0, start: 2 * n, length: n), b.editedPhotos!)
+      lossG = lossG + edit * o.lambdaEditImage
+      logs["edit_l1"] = Double(edit.item)
+    }
+    let sketchLatent = Loss.l1(rs, r.detached())
+    let cls = Loss.mse(scores, b.attributes) + Loss.mse(model.scores(rs), b.attributes)
+    let ortho = model.directions.orthogonalityLoss()
+    let domain =
+      Loss.bceWithLogits(latentDiscriminator(r.detached()), Tensor(repeating: 1, shape: [n, 1]))
+      + Loss.bceWithLogits(latentDiscriminator(rs), Tensor(zeros: [n, 1]))
+    let (fakeLogits, fakeFeatures) = discriminator(fakes)
+    let realFeatures = withNoGrad { discriminator(real).features }
+    var fm = Tensor(scalar: 0)
+    for (f, r) in zip(fakeFeatures, realFeatures) { fm = fm + Loss.l1(f, r) }
+    fm = fm * (1 / Float(fakeFeatures.count))
+    let adv = Loss.nonSaturatingGenerator(fake: fakeLogits)
+    lossG =
+      lossG + sketchLatent * o.lambdaSketchLatent + cls * o.lambdaClassification
+      + ortho * o.lambdaOrthogonality + domain * o.lambdaDomain + fm * o.lambdaFeatureMatching
+      + adv * o.lambdaAdversarial
+    lossG.backward(to: optimizerG.parameters)
+    optimizerG.update()
+
+    // Discriminator.
+    let (realLogits, _) = discriminator(real)
+    let (fakeLogitsD, _) = discriminator(fakes.detached())
+    var lossD = Loss.nonSaturatingDiscriminator(real: realLogits, fake: fakeLogitsD)
+    logs["d_loss"] = Double(lossD.item)
+    if o.r1Every > 0, step % o.r1Every == 0 {
+      let x = b.photos.requiringGrad()
+      let r1 = Loss.r1(scores: discriminator(x).logits, inputs: x)
+      lossD = lossD + r1 * (o.r1Gamma / 2 * Float(o.r1Every))
+      logs["r1"] = Double(r1.item)
+    }
+    lossD.backward(to: optimizerD.parameters)
+    optimizerD.update()
+    ema.update(model.parameters)
+
+    logs["rec_l1"] = Double(rec.item)
+    logs["sketch_l1"] = Double(sketchImage.item)
+    logs["sketch_lat"] = Double(sketchLatent.item)
+    logs["cls_mse"] = Double(cls.item)
+    logs["ortho"] = Double(ortho.item)
+    logs["domain"] = Double(domain.item)
+    logs["fm"] = Double(fm.item)
+    logs["g_adv"] = Double(adv.item)
+    return logs
+  }
+
+  func trainDecomposer(_ b: FaceBatch) -> [String: Double] {
+    let o = options
+    model.decomposer.zeroGrad()
+    var rng = SplitMix64(seed: o.seed &+ UInt64(step) &* 0x2545_F491)
+    let (r, s) = withNoGrad { () -> (Tensor, Tensor) in
+      let r = model.encode(photo: b.photos)
+      return (r, model.scores(r))
+    }
+    let (n, a) = (s.shape[0], s.shape[1])
+    // Half the batch edits toward the rendered pair; the other half gets random amounts.
+    var amounts = editAmounts(b, scores: s).scalars
+    for i in (n / 2)..<n {
+      for j in 0..<a { amounts[i * a + j] = rng.uniform() < 0.3 ? (rng.uniform() * 2 - 1) * 1.5 : 0 }
+    }
+    let amt = Tensor(amounts, shape: [n, a])
+    let edited = model.decomposer(r, amounts: amt)
+    let scoreLoss = Loss.mse(model.scores(edited), s + amt)
+    let back = model.decomposer(edited.detached(), amounts: amt * -1)
+    let cycle = Loss.l1(back, r)
+    var loss = scoreLoss * o.lambdaEditScore + cycle * o.lambdaLatentCycle
+    var logs: [String: Double] = ["edit_score": Double(scoreLoss.item), "lat_cycle": Double(cycle.item)]
+    if let target = b.editedPhotos {
+      let half = n / 2
+      let img = model.decode(edited.slice(axis: 0, start: 0, length: max(half, 1)))
+      let l1 = Loss.l1(img, target.slice(axis: 0, start: 0, length: max(half, 1)))
+      loss = loss + l1 * o.lambdaEditImage
+      logs["edit_l1"] = Double(l1.item)
+    }
+    loss.backward(to: optimizerM.parameters)
+    optimizerM.update()
+    ema.update(model.parameters)
+    return logs
+  }
+}

@@ -1,0 +1,133 @@
+// One training step and the training loop of SARGAN-lite.
+
+import Foundation
+import NN
+import Tensor
+
+/// Hyper-parameters of a SARGAN run (stored in checkpoints and weight metadata).
+public struct SARGANOptions: Codable, Sendable, Equatable {
+  public var steps = 20_000
+  public var batch = 8
+  public var learningRateG: Float = 1e-4
+  public var learningRateD: Float = 1e-4
+  public var beta1: Float = 0.5
+  public var beta2: Float = 0.999
+  /// L1 to the paired ground truth (our data has it; the original has no such term).
+  public var lambdaPair: Float = 10
+  /// WGAN adversarial weight; 0 skips the discriminator entirely.
+  public var lambdaAdversarial: Float = 1
+  public var lambdaClassification: Float = 1
+  /// Cycle reconstruction weight, applied every `cycleEvery` steps to valid samples.
+  public var lambdaCycle: Float = 1
+  public var cycleEvery = 4
+  public var lambdaGradientPenalty: Float = 10
+  public var emaBeta: Float = 0.999
+  public var seed: UInt64 = 2
+
+  public init() {}
+}
+
+/// Trains a SARGAN generator and discriminator.
+public final class SARGANTrainer {
+  public let generator: SARGANGenerator
+  public let discriminator: SARGANDiscriminator
+  public let optimizerG: Adam
+  public let optimizerD: Adam
+  public let ema: EMA
+  public var options: SARGANOptions
+  public private(set) var step = 0
+
+  public init(config: SARGANConfig, options: SARGANOptions) {
+    self.options = options
+    generator = SARGANGenerator(config: config, seed: options.seed)
+    discriminator = SARGANDiscriminator(config: config, seed: options.seed &+ 1)
+    optimizerG = Adam(
+      parameters: generator.parameters, learningRate: options.learningRateG, beta1: options.beta1,
+      beta2: options.beta2)
+    optimizerD = Adam(
+      parameters: discriminator.parameters, learningRate: options.learningRateD,
+      beta1: options.beta1, beta2: options.beta2)
+    ema = EMA(parameters: generator.parameters, beta: options.emaBeta)
+  }
+
+  /// The state a checkpoint holds.
+  public var checkpoint: TrainingCheckpoint {
+    TrainingCheckpoint(
+      modules: [("G", generator), ("D", discriminator)],
+      optimizers: [("G", optimizerG), ("D", optimizerD)], emas: [("G", ema)])
+  }
+
+  /// Restores a checkpoint written by ``checkpoint``.
+  public func resume(from path: String) throws {
+    step = try checkpoint.load(path: path).step
+  }
+
+  /// Runs one D update and one G update on `b`; returns the losses.
+  public func train(_ b: ExpressionBatch) -> [String: Double] {
+    var rng = SplitMix64(seed: options.seed &+ UInt64(step) &* 0x5851_F42D)
+    let o = options
+    let n = b.sources.shape[0]
+    let e = b.conditions.shape[1]
+    var logs: [String: Double] = [:]
+
+    if o.lambdaAdversarial > 0 {
+      discriminator.zeroGrad()
+      let fake = withNoGrad { generator(b.sources, condition: b.conditions).image }
+      let (srcReal, clsReal) = discriminator(b.sources)
+      let (srcFake, _) = discriminator(fake)
+      let alpha = Tensor.randomUniform([n, 1, 1, 1], using: &rng)
+      let mixed = (b.sources * alpha + fake * (1 - alpha)).requiringGrad()
+      let gp = Loss.gradientPenalty(scores: discriminator(mixed).source, inputs: mixed)
+      let adv = srcFake.mean() - srcReal.mean()
+      let cls = Loss.crossEntropy(clsReal, labels: b.sourceClass)
+      let lossD = adv + cls * o.lambdaClassification + gp * o.lambdaGradientPenalty
+      lossD.backward(to: optimizerD.parameters)
+      optimizerD.update()
+      logs["d_adv"] = Double(adv.item)
+      logs["d_cls"] = Double(cls.item)
+      logs["d_gp"] = Double(gp.item)
+    }
+
+    generator.zeroGrad()
+    let (fake, mask) = generator(b.sources, condition: b.conditions)
+    var lossG = Tensor(scalar: 0)
+    if let targets = b.targets, o.lambdaPair > 0 {
+      let pair = Loss.l1(fake, targets)
+      lossG = lossG + pair * o.lambdaPair
+      logs["g_pair"] = Double(pair.item)
+    }
+    if o.lambdaAdversarial > 0 {
+      let (src, logits) = discriminator(fake)
+      let weights = b.intensity.map { $0 >= 0.5 ? Float(1) : 0 }
+      let cls = Loss.softCrossEntropy(logits, targets: oneHot(b.targetClass, count: e, scale: weights))
+      let adv = -src.mean()
+      lossG = lossG + adv * o.lambdaAdversarial + cls * o.lambdaClassification
+      logs["g_adv"] = Double(adv.item)
+      logs["g_cls"] = Double(cls.item)
+    }
+    if o.lambdaCycle > 0, o.cycleEvery > 0, step % o.cycleEvery == 0, b.cycleValid.contains(true) {
+      let back = oneHot(b.sourceClass, count: e, scale: b.cycleValid.map { $0 ? 1 : 0 })
+      let rec = generator(fake, condition: back).image
+      let valid = Tensor(b.cycleValid.map { $0 ? 1 : 0 }, shape: [n, 1, 1, 1])
+      let count = Float(b.cycleValid.filter { $0 }.count)
+      let cyc = ((rec - b.sources).abs() * valid).mean() * (Float(n) / count)
+      lossG = lossG + cyc * o.lambdaCycle
+      logs["g_cyc"] = Double(cyc.item)
+    }
+    lossG.backward(to: optimizerG.parameters)
+    optimizerG.update()
+    ema.update(generator.parameters)
+    discriminator.zeroGrad()
+    logs["g_total"] = Double(lossG.item)
+    logs["mask_mean"] = Double(mask.mean().item)
+    step += 1
+    return logs
+  }
+
+  /// A generator carrying the EMA weights (for samples, evaluation and export).
+  public func averagedGenerator() -> SARGANGenerator {
+    let g = SARGANGenerator(config: generator.config, seed: options.seed)
+    ema.copy(into: g.parameters)
+    return g
+  }
+}

@@ -1,0 +1,221 @@
+// `visage train sargan|s2f`: trains a model with progress, logs, samples and exact resume.
+
+import FaceSynth
+import Foundation
+import Imaging
+import Models
+import NN
+import Tensor
+
+nonisolated(unsafe) private var stopRequested = false
+
+private func installStopHandler() {
+  signal(SIGINT) { _ in stopRequested = true }
+  signal(SIGTERM) { _ in stopRequested = true }
+}
+
+let trainUsage = """
+  usage: visage train sargan [options]
+         visage train s2f --variant dis|dec [options]
+  options:
+    --steps N            total steps of the run (default 20000)
+    --batch N            batch size (sargan 8, s2f 4)
+    --threads N          threads for the engine (default: all cores or VISAGE_THREADS)
+    --data SOURCE        synth (default), folders:DIR (sargan), celeba:DIR (s2f)
+    --run DIR            run folder with the resumable state (default ~/.cache/visage/runs/NAME)
+    --fresh              ignore an existing run state (start over or warm-start from --export)
+    --export PATH        inference weights written at every checkpoint
+                         (default assets/models/sargan.safetensors or s2fgan.safetensors)
+    --checkpoint-seconds S   seconds between checkpoints (default 300)
+    --sample-every N     steps between sample grids (default 250)
+    --lr X               learning rate
+    --adv X              adversarial loss weight (0 disables the discriminator for sargan)
+  Stop with Ctrl-C: the run saves and exits; running the same command again resumes exactly.
+  """
+
+func runTrainCommand(_ words: [String]) throws -> Int32 {
+  guard let which = words.first, ["sargan", "s2f"].contains(which) else {
+    throw CLIError.usage(trainUsage)
+  }
+  let args = try Arguments(
+    Array(words.dropFirst()),
+    valued: [
+      "steps", "batch", "threads", "data", "run", "export", "checkpoint-seconds", "sample-every",
+      "lr", "adv", "variant", "seed",
+    ])
+  Threads.configure(args.string("threads").flatMap(Int.init))
+  installStopHandler()
+  if which == "sargan" { try trainSARGAN(args) } else { try trainS2F(args) }
+  return 0
+}
+
+private func runSettings(_ args: Arguments, name: String) throws -> RunSettings {
+  var s = RunSettings(directory: args.string("run") ?? RunSettings.defaultDirectory(name: name))
+  s.checkpointSeconds = Double(try args.int("checkpoint-seconds", default: 300))
+  s.sampleEvery = try args.int("sample-every", default: 250)
+  return s
+}
+
+/// Cumulative training record carried from run to run in metadata.
+struct TrainingRecord: Codable {
+  var steps: Int
+  var seconds: Double
+  var data: String
+  var batch: Int
+  var threads: Int
+  var updated: String
+}
+
+private func timestamp() -> String {
+  ISO8601DateFormatter().string(from: Date())
+}
+
+private func trainSARGAN(_ args: Arguments) throws {
+  var o = SARGANOptions()
+  o.steps = try args.int("steps", default: o.steps)
+  o.batch = try args.int("batch", default: o.batch)
+  o.learningRateG = try args.float("lr", default: o.learningRateG)
+  o.learningRateD = o.learningRateG
+  o.lambdaAdversarial = try args.float("adv", default: o.lambdaAdversarial)
+  let names = FaceExpression.allCases.map(\.description)
+  let dataSpec = args.string("data") ?? "synth"
+  let source: ExpressionBatchSource
+  if dataSpec == "synth" {
+    source = SynthExpressionSource(threads: Threads.count)
+  } else if dataSpec.hasPrefix("folders:") {
+    source = try FolderExpressionSource(directory: String(dataSpec.dropFirst(8)), expressionNames: names)
+  } else {
+    throw CLIError.usage("--data for sargan is synth or folders:DIR")
+  }
+  let config = SARGANConfig.lite(expressions: names.count)
+  let trainer = SARGANTrainer(config: config, options: o)
+  let settings = try runSettings(args, name: "sargan")
+  let export = args.string("export") ?? "assets/models/sargan.safetensors"
+  var record = TrainingRecord(steps: 0, seconds: 0, data: dataSpec, batch: o.batch, threads: Threads.count, updated: timestamp())
+  let fm = FileManager.default
+  if !args.has("fresh"), fm.fileExists(atPath: settings.statePath) {
+    try trainer.resume(from: settings.statePath)
+    let meta = try SafetensorsFile.read(path: settings.statePath).metadata
+    if let r = meta["record"].flatMap({ try? JSONDecoder().decode(TrainingRecord.self, from: Data($0.utf8)) }) { record = r }
+    print("resuming \(settings.statePath) at step \(trainer.step)")
+  } else if fm.fileExists(atPath: export) {
+    let (g, meta) = try ModelStore.loadSARGAN(path: export)
+    for (dst, src) in zip(trainer.generator.parameters, g.parameters) { dst.assign(src) }
+    for (s, p) in zip(trainer.ema.shadow, g.parameters) { s.assign(p) }
+    if let r = meta["training"].flatMap({ try? JSONDecoder().decode(TrainingRecord.self, from: Data($0.utf8)) }) { record = r }
+    print("warm start from \(export) (\(record.steps) steps trained before); optimizer state is new")
+  }
+  let startSteps = record.steps
+  let startSeconds = record.seconds
+  let firstStep = trainer.step
+  let t0 = Date()
+  func currentRecord(_ step: Int) -> TrainingRecord {
+    var r = record
+    r.steps = startSteps + (step - firstStep)
+    r.seconds = startSeconds + Date().timeIntervalSince(t0)
+    r.updated = timestamp()
+    return r
+  }
+  let columns = ["g_total", "g_pair", "g_adv", "g_cls", "g_cyc", "d_adv", "d_cls", "d_gp", "mask_mean"]
+  try runTraining(
+    label: "sargan", from: trainer.step, steps: o.steps, settings: settings, columns: columns,
+    train: { step in trainer.train(try source.batch(step: step, size: o.batch)) },
+    save: { path, step in
+      try trainer.checkpoint.save(
+        path: path, step: step,
+        metadata: ["config": ModelStore.json(config), "options": ModelStore.json(o), "record": ModelStore.json(currentRecord(step))])
+    },
+    sample: { path, _ in
+      try PNGCodec.write(SampleGrids.sargan(trainer.averagedGenerator(), size: config.imageSize), to: path, overwrite: true)
+    },
+    onCheckpoint: { step in
+      try ModelStore.save(
+        trainer.averagedGenerator(), path: export,
+        metadata: [
+          "model": "sargan", "config": ModelStore.json(config), "options": ModelStore.json(o),
+          "training": ModelStore.json(currentRecord(step)), "trained": "true",
+        ])
+    },
+    shouldStop: { stopRequested })
+  print("saved \(settings.statePath) and \(export)")
+}
+
+private func trainS2F(_ args: Arguments) throws {
+  var o = S2FOptions()
+  guard let variant = EditVariant(rawValue: args.string("variant") ?? "dis") else {
+    throw CLIError.usage("--variant is dis or dec")
+  }
+  o.variant = variant
+  o.steps = try args.int("steps", default: o.steps)
+  o.batch = try args.int("batch", default: o.batch)
+  o.learningRate = try args.float("lr", default: o.learningRate)
+  o.lambdaAdversarial = try args.float("adv", default: o.lambdaAdversarial)
+  let names = Attribute.allCases.map(\.description)
+  let dataSpec = args.string("data") ?? "synth"
+  let source: FaceBatchSource
+  if dataSpec == "synth" {
+    source = SynthFaceSource(threads: Threads.count)
+  } else if dataSpec.hasPrefix("celeba:") {
+    source = try CelebASource(directory: String(dataSpec.dropFirst(7)), attributeNames: names)
+  } else {
+    throw CLIError.usage("--data for s2f is synth or celeba:DIR")
+  }
+  let config = S2FConfig.small(attributes: names.count)
+  let trainer = S2FTrainer(config: config, options: o)
+  let settings = try runSettings(args, name: "s2fgan")
+  let export = args.string("export") ?? "assets/models/s2fgan.safetensors"
+  var record = TrainingRecord(steps: 0, seconds: 0, data: dataSpec, batch: o.batch, threads: Threads.count, updated: timestamp())
+  let fm = FileManager.default
+  if !args.has("fresh"), fm.fileExists(atPath: settings.statePath) {
+    try trainer.resume(from: settings.statePath)
+    let meta = try SafetensorsFile.read(path: settings.statePath).metadata
+    if let r = meta["record"].flatMap({ try? JSONDecoder().decode(TrainingRecord.self, from: Data($0.utf8)) }) { record = r }
+    print("resuming \(settings.statePath) at step \(trainer.step)")
+  } else if fm.fileExists(atPath: export) {
+    let (m, meta) = try ModelStore.loadS2FGAN(path: export)
+    for (dst, src) in zip(trainer.model.parameters, m.parameters) { dst.assign(src) }
+    for (s, p) in zip(trainer.ema.shadow, m.parameters) { s.assign(p) }
+    if let r = meta["training"].flatMap({ try? JSONDecoder().decode(TrainingRecord.self, from: Data($0.utf8)) }) { record = r }
+    print("warm start from \(export) (\(record.steps) steps trained before); optimizer state is new")
+  }
+  let startSteps = record.steps
+  let startSeconds = record.seconds
+  let firstStep = trainer.step
+  let t0 = Date()
+  func currentRecord(_ step: Int) -> TrainingRecord {
+    var r = record
+    r.steps = startSteps + (step - firstStep)
+    r.seconds = startSeconds + Date().timeIntervalSince(t0)
+    r.updated = timestamp()
+    return r
+  }
+  let columns = [
+    "rec_l1", "sketch_l1", "edit_l1", "sketch_lat", "cls_mse", "ortho", "domain", "fm", "g_adv",
+    "d_loss", "r1", "edit_score", "lat_cycle",
+  ]
+  try runTraining(
+    label: "s2f-\(variant.rawValue)", from: trainer.step, steps: o.steps, settings: settings,
+    columns: columns,
+    train: { step in trainer.train(try source.batch(step: step, size: o.batch)) },
+    save: { path, step in
+      try trainer.checkpoint.save(
+        path: path, step: step,
+        metadata: ["config": ModelStore.json(config), "options": ModelStore.json(o), "record": ModelStore.json(currentRecord(step))])
+    },
+    sample: { path, _ in
+      try PNGCodec.write(
+        SampleGrids.s2f(trainer.averagedModel(), size: config.imageSize, variant: variant), to: path,
+        overwrite: true)
+    },
+    onCheckpoint: { step in
+      try ModelStore.save(
+        trainer.averagedModel(), path: export,
+        metadata: [
+          "model": "s2fgan", "config": ModelStore.json(config), "options": ModelStore.json(o),
+          "training": ModelStore.json(currentRecord(step)), "trained": "true",
+          "attributes": names.joined(separator: ","),
+        ])
+    },
+    shouldStop: { stopRequested })
+  print("saved \(settings.statePath) and \(export)")
+}

@@ -1,0 +1,55 @@
+// The visage command: editor, image viewer, data synthesis, training, evaluation, benchmarks.
+
+import Foundation
+import Tensor
+
+let usage = """
+  visage — a terminal face editor
+
+  usage: visage <command> [options]
+    edit [FILE]          open the editor on a sketch or photo
+    view FILE…           show images in the terminal
+    synth                render FaceSynth faces, sketches and labels
+    train sargan|s2f     train a model (resumable; see visage train --help)
+    bench engine         time the convolution engine
+    help                 this text
+  """
+
+tuneOpenBLASCore()
+
+let argv = Array(CommandLine.arguments.dropFirst())
+let command = argv.first ?? "help"
+let rest = Array(argv.dropFirst())
+do {
+  let status: Int32
+  switch command {
+  case "view":
+    status = runViewCommand(rest)
+  case "synth":
+    status = runSynthCommand(rest)
+  case "train":
+    if rest.contains("--help") || rest.isEmpty {
+      print(trainUsage)
+      status = rest.isEmpty ? 2 : 0
+    } else {
+      status = try runTrainCommand(rest)
+    }
+  case "bench":
+    guard rest.first == "engine" else { throw CLIError.usage("usage: visage bench engine") }
+    print(runEngineBenchmark(threads: [1, 2]))
+    status = 0
+  case "help", "--help", "-h":
+    print(usage)
+    status = 0
+  default:
+    throw CLIError.usage("unknown command '\(command)'\n" + usage)
+  }
+  exit(status)
+} catch let e as CLIError {
+  FileHandle.standardError.write("visage: \(e)\n".data(using: .utf8)!)
+  if case .usage = e { exit(2) }
+  exit(1)
+} catch {
+  FileHandle.standardError.write("visage: \(error)\n".data(using: .utf8)!)
+  exit(1)
+}
