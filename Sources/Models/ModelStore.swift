@@ -10,13 +10,15 @@ import Tensor
 /// options, data, time), `results` (JSON evaluation figures, when measured), `trained`
 /// ("true" once any training step has been taken).
 public enum ModelStore {
-  /// Writes `module`'s parameters as F16 with `metadata`.
-  public static func save(_ module: Module, path: String, metadata: [String: String]) throws {
+  /// Writes `module`'s parameters (F16 by default) with `metadata`.
+  public static func save(
+    _ module: Module, path: String, metadata: [String: String], dtype: SafetensorsDType = .f16
+  ) throws {
     let dir = (path as NSString).deletingLastPathComponent
     if !dir.isEmpty {
       try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     }
-    try module.stateFile(metadata: metadata).write(path: path, dtype: .f16)
+    try module.stateFile(metadata: metadata).write(path: path, dtype: dtype)
   }
 
   /// Loads an S2FGAN model and its metadata.

@@ -1,0 +1,111 @@
+// S2FGAN-lite: shapes, the DEC identity property, editing, weight round trips, learning, resume.
+
+import Foundation
+import Models
+import NN
+import Tensor
+import TestSupport
+import XCTest
+
+final class S2FGANTests: XCTestCase {
+  let config = S2FConfig.tiny(attributes: 3)
+
+  func testShapes() {
+    let m = S2FGAN(config: config)
+    var rng = SplitMix64(seed: 1)
+    let x = Tensor.randomUniform([2, 3, 32, 32], -1, 1, using: &rng)
+    let s = Tensor.randomUniform([2, 1, 32, 32], 0, 1, using: &rng)
+    withNoGrad {
+      let r = m.encode(photo: x)
+      XCTAssertEqual(r.shape, [2, 16])
+      XCTAssertEqual(m.encode(sketch: s).shape, [2, 16])
+      XCTAssertEqual(m.scores(r).shape, [2, 3])
+      XCTAssertEqual(m.decode(r).shape, [2, 3, 32, 32])
+    }
+  }
+
+  func testDecomposerIsExactlyIdentityWithZeroAmounts() {
+    let m = S2FGAN(config: config)
+    // Give the embedding non-zero values so the check is not trivial.
+    var rng = SplitMix64(seed: 4)
+    m.decomposer.embedding.assign(Tensor.randomNormal(m.decomposer.embedding.shape, using: &rng))
+    let r = Tensor.randomNormal([2, 16], using: &rng)
+    let same = withNoGrad { m.edit(r, amounts: Tensor(zeros: [2, 3]), variant: .dec) }
+    XCTAssertEqual(same.scalars, r.scalars)
+    let moved = withNoGrad { m.edit(r, amounts: Tensor([1, 0, 0, 0, 0, 0], shape: [2, 3]), variant: .dec) }
+    XCTAssertNotEqual(moved.scalars, r.scalars)
+  }
+
+  func testDirectionEditReachesTargetScoreWhenDirectionsAreOrthonormal() {
+    let m = S2FGAN(config: config)
+    // Make W orthonormal: the first three unit vectors.
+    var w = [Float](repeating: 0, count: 16 * 3)
+    for j in 0..<3 { w[j * 3 + j] = 1 }
+    m.directions.weight.assign(Tensor(w, shape: [16, 3]))
+    var rng = SplitMix64(seed: 5)
+    let r = Tensor.randomNormal([1, 16], using: &rng)
+    let edited = withNoGrad { m.edit(r, targets: [0.7, nil, -0.2], variant: .dis) }
+    let s = m.scores(edited).scalars
+    let s0 = m.scores(r).scalars
+    XCTAssertEqual(s[0], 0.7, accuracy: 1e-5)
+    XCTAssertEqual(s[1], s0[1], accuracy: 1e-5)
+    XCTAssertEqual(s[2], -0.2, accuracy: 1e-5)
+  }
+
+  func testWeightFileRoundTrip() throws {
+    let m = S2FGAN(config: config, seed: 9)
+    let path = NSTemporaryDirectory() + "s2f-\(UUID().uuidString).safetensors"
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    try ModelStore.save(
+      m, path: path, metadata: ["model": "s2fgan", "config": ModelStore.json(config)], dtype: .f32)
+    let (n, _) = try ModelStore.loadS2FGAN(path: path)
+    for (p, q) in zip(m.parameters, n.parameters) { XCTAssertEqual(p.scalars, q.scalars) }
+  }
+
+  func testBackboneTrainingReducesReconstructionOnAFixedBatch() throws {
+    var o = S2FOptions()
+    o.batch = 2
+    o.lambdaAdversarial = 0
+    o.learningRate = 3e-3
+    let trainer = S2FTrainer(config: config, options: o)
+    let batch = try FakeFaceSource(size: 32, attributes: 3).batch(step: 0, size: 2)
+    let first = trainer.train(batch)["rec_l1"]!
+    var last = first
+    for _ in 0..<30 { last = trainer.train(batch)["rec_l1"]! }
+    XCTAssertLessThan(last, first * 0.9)
+  }
+
+  func testDecomposerTrainingReducesEditScoreLoss() throws {
+    var o = S2FOptions()
+    o.batch = 4
+    o.variant = .dec
+    o.learningRate = 1e-2
+    let trainer = S2FTrainer(config: config, options: o)
+    let batch = try FakeFaceSource(size: 32, attributes: 3).batch(step: 0, size: 4)
+    let first = trainer.train(batch)["edit_score"]!
+    var last = first
+    for _ in 0..<30 { last = trainer.train(batch)["edit_score"]! }
+    XCTAssertLessThan(last, first)
+  }
+
+  func testResumeEqualsUninterruptedRun() throws {
+    var o = S2FOptions()
+    o.batch = 2
+    o.r1Every = 2
+    let source = FakeFaceSource(size: 32, attributes: 3)
+    let straight = S2FTrainer(config: config, options: o)
+    for s in 0..<4 { _ = straight.train(try source.batch(step: s, size: 2)) }
+    let path = NSTemporaryDirectory() + "s2f-state-\(UUID().uuidString).safetensors"
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let first = S2FTrainer(config: config, options: o)
+    for s in 0..<2 { _ = first.train(try source.batch(step: s, size: 2)) }
+    try first.checkpoint.save(path: path, step: first.step, metadata: [:])
+    let second = S2FTrainer(config: config, options: o)
+    try second.resume(from: path)
+    for s in 2..<4 { _ = second.train(try source.batch(step: s, size: 2)) }
+    for (p, q) in zip(straight.model.parameters + straight.discriminator.parameters,
+      second.model.parameters + second.discriminator.parameters) {
+      XCTAssertEqual(p.scalars, q.scalars)
+    }
+  }
+}
