@@ -4,7 +4,9 @@ import PackageDescription
 
 /// Release builds enable AVX2/FMA on x86-64 hosts only; other hosts build with defaults.
 #if arch(x86_64)
-  let cpuFlags: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"], .when(configuration: .release))]
+  let cpuFlags: [SwiftSetting] = [
+    .unsafeFlags(["-target-cpu", "haswell"], .when(configuration: .release))
+  ]
 #else
   let cpuFlags: [SwiftSetting] = []
 #endif
@@ -31,7 +33,8 @@ let package = Package(
     .target(name: "Tensor", dependencies: ["COpenBLAS"], swiftSettings: settings),
     .target(name: "NN", dependencies: ["Tensor"], swiftSettings: settings),
     .target(
-      name: "Imaging", dependencies: ["Tensor", "CImageCodecs", "CPNG", "CJPEG", "CZlib"], swiftSettings: settings),
+      name: "Imaging", dependencies: ["Tensor", "CImageCodecs", "CPNG", "CJPEG", "CZlib"],
+      swiftSettings: settings),
     .target(name: "FaceSynth", dependencies: ["Imaging"], swiftSettings: settings),
     .target(
       name: "Models", dependencies: ["NN", "Imaging", "FaceSynth"], swiftSettings: settings),

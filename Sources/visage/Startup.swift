@@ -27,6 +27,6 @@ func tuneOpenBLASCore() {
     var args = CommandLine.arguments.map { strdup($0) }
     args.append(nil)
     execv("/proc/self/exe", &args)
-    // execv returns only on failure: carry on with the generic kernel.
+  // execv returns only on failure: carry on with the generic kernel.
   #endif
 }

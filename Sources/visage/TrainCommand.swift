@@ -17,6 +17,7 @@ private func installStopHandler() {
 let trainUsage = """
   usage: visage train sargan [options]
          visage train s2f --variant dis|dec [options]
+         visage train judge [options]     (the evaluator network, on FaceSynth only)
   options:
     --steps N            total steps of the run (default 20000)
     --batch N            batch size (sargan 8, s2f 4)
@@ -34,7 +35,7 @@ let trainUsage = """
   """
 
 func runTrainCommand(_ words: [String]) throws -> Int32 {
-  guard let which = words.first, ["sargan", "s2f"].contains(which) else {
+  guard let which = words.first, ["sargan", "s2f", "judge"].contains(which) else {
     throw CLIError.usage(trainUsage)
   }
   let args = try Arguments(
@@ -45,7 +46,11 @@ func runTrainCommand(_ words: [String]) throws -> Int32 {
     ])
   Threads.configure(args.string("threads").flatMap(Int.init))
   installStopHandler()
-  if which == "sargan" { try trainSARGAN(args) } else { try trainS2F(args) }
+  switch which {
+  case "sargan": try trainSARGAN(args)
+  case "s2f": try trainS2F(args)
+  default: try trainJudge(args)
+  }
   return 0
 }
 
@@ -83,7 +88,8 @@ private func trainSARGAN(_ args: Arguments) throws {
   if dataSpec == "synth" {
     source = SynthExpressionSource(threads: Threads.count)
   } else if dataSpec.hasPrefix("folders:") {
-    source = try FolderExpressionSource(directory: String(dataSpec.dropFirst(8)), expressionNames: names)
+    source = try FolderExpressionSource(
+      directory: String(dataSpec.dropFirst(8)), expressionNames: names)
   } else {
     throw CLIError.usage("--data for sargan is synth or folders:DIR")
   }
@@ -91,19 +97,30 @@ private func trainSARGAN(_ args: Arguments) throws {
   let trainer = SARGANTrainer(config: config, options: o)
   let settings = try runSettings(args, name: "sargan")
   let export = args.string("export") ?? "assets/models/sargan.safetensors"
-  var record = TrainingRecord(steps: 0, seconds: 0, data: dataSpec, batch: o.batch, threads: Threads.count, updated: timestamp())
+  var record = TrainingRecord(
+    steps: 0, seconds: 0, data: dataSpec, batch: o.batch, threads: Threads.count,
+    updated: timestamp())
   let fm = FileManager.default
   if !args.has("fresh"), fm.fileExists(atPath: settings.statePath) {
     try trainer.resume(from: settings.statePath)
     let meta = try SafetensorsFile.read(path: settings.statePath).metadata
-    if let r = meta["record"].flatMap({ try? JSONDecoder().decode(TrainingRecord.self, from: Data($0.utf8)) }) { record = r }
+    if let r = meta["record"].flatMap({
+      try? JSONDecoder().decode(TrainingRecord.self, from: Data($0.utf8))
+    }) {
+      record = r
+    }
     print("resuming \(settings.statePath) at step \(trainer.step)")
   } else if fm.fileExists(atPath: export) {
     let (g, meta) = try ModelStore.loadSARGAN(path: export)
     for (dst, src) in zip(trainer.generator.parameters, g.parameters) { dst.assign(src) }
     for (s, p) in zip(trainer.ema.shadow, g.parameters) { s.assign(p) }
-    if let r = meta["training"].flatMap({ try? JSONDecoder().decode(TrainingRecord.self, from: Data($0.utf8)) }) { record = r }
-    print("warm start from \(export) (\(record.steps) steps trained before); optimizer state is new")
+    if let r = meta["training"].flatMap({
+      try? JSONDecoder().decode(TrainingRecord.self, from: Data($0.utf8))
+    }) {
+      record = r
+    }
+    print(
+      "warm start from \(export) (\(record.steps) steps trained before); optimizer state is new")
   }
   let startSteps = record.steps
   let startSeconds = record.seconds
@@ -116,17 +133,24 @@ private func trainSARGAN(_ args: Arguments) throws {
     r.updated = timestamp()
     return r
   }
-  let columns = ["g_total", "g_pair", "g_adv", "g_cls", "g_cyc", "d_adv", "d_cls", "d_gp", "mask_mean"]
+  let columns = [
+    "g_total", "g_pair", "g_adv", "g_cls", "g_cyc", "d_adv", "d_cls", "d_gp", "mask_mean",
+  ]
   try runTraining(
     label: "sargan", from: trainer.step, steps: o.steps, settings: settings, columns: columns,
     train: { step in trainer.train(try source.batch(step: step, size: o.batch)) },
     save: { path, step in
       try trainer.checkpoint.save(
         path: path, step: step,
-        metadata: ["config": ModelStore.json(config), "options": ModelStore.json(o), "record": ModelStore.json(currentRecord(step))])
+        metadata: [
+          "config": ModelStore.json(config), "options": ModelStore.json(o),
+          "record": ModelStore.json(currentRecord(step)),
+        ])
     },
     sample: { path, _ in
-      try PNGCodec.write(SampleGrids.sargan(trainer.averagedGenerator(), size: config.imageSize), to: path, overwrite: true)
+      try PNGCodec.write(
+        SampleGrids.sargan(trainer.averagedGenerator(), size: config.imageSize), to: path,
+        overwrite: true)
     },
     onCheckpoint: { step in
       try ModelStore.save(
@@ -164,19 +188,30 @@ private func trainS2F(_ args: Arguments) throws {
   let trainer = S2FTrainer(config: config, options: o)
   let settings = try runSettings(args, name: "s2fgan")
   let export = args.string("export") ?? "assets/models/s2fgan.safetensors"
-  var record = TrainingRecord(steps: 0, seconds: 0, data: dataSpec, batch: o.batch, threads: Threads.count, updated: timestamp())
+  var record = TrainingRecord(
+    steps: 0, seconds: 0, data: dataSpec, batch: o.batch, threads: Threads.count,
+    updated: timestamp())
   let fm = FileManager.default
   if !args.has("fresh"), fm.fileExists(atPath: settings.statePath) {
     try trainer.resume(from: settings.statePath)
     let meta = try SafetensorsFile.read(path: settings.statePath).metadata
-    if let r = meta["record"].flatMap({ try? JSONDecoder().decode(TrainingRecord.self, from: Data($0.utf8)) }) { record = r }
+    if let r = meta["record"].flatMap({
+      try? JSONDecoder().decode(TrainingRecord.self, from: Data($0.utf8))
+    }) {
+      record = r
+    }
     print("resuming \(settings.statePath) at step \(trainer.step)")
   } else if fm.fileExists(atPath: export) {
     let (m, meta) = try ModelStore.loadS2FGAN(path: export)
     for (dst, src) in zip(trainer.model.parameters, m.parameters) { dst.assign(src) }
     for (s, p) in zip(trainer.ema.shadow, m.parameters) { s.assign(p) }
-    if let r = meta["training"].flatMap({ try? JSONDecoder().decode(TrainingRecord.self, from: Data($0.utf8)) }) { record = r }
-    print("warm start from \(export) (\(record.steps) steps trained before); optimizer state is new")
+    if let r = meta["training"].flatMap({
+      try? JSONDecoder().decode(TrainingRecord.self, from: Data($0.utf8))
+    }) {
+      record = r
+    }
+    print(
+      "warm start from \(export) (\(record.steps) steps trained before); optimizer state is new")
   }
   let startSteps = record.steps
   let startSeconds = record.seconds
@@ -200,11 +235,15 @@ private func trainS2F(_ args: Arguments) throws {
     save: { path, step in
       try trainer.checkpoint.save(
         path: path, step: step,
-        metadata: ["config": ModelStore.json(config), "options": ModelStore.json(o), "record": ModelStore.json(currentRecord(step))])
+        metadata: [
+          "config": ModelStore.json(config), "options": ModelStore.json(o),
+          "record": ModelStore.json(currentRecord(step)),
+        ])
     },
     sample: { path, _ in
       try PNGCodec.write(
-        SampleGrids.s2f(trainer.averagedModel(), size: config.imageSize, variant: variant), to: path,
+        SampleGrids.s2f(trainer.averagedModel(), size: config.imageSize, variant: variant),
+        to: path,
         overwrite: true)
     },
     onCheckpoint: { step in
@@ -214,6 +253,43 @@ private func trainS2F(_ args: Arguments) throws {
           "model": "s2fgan", "config": ModelStore.json(config), "options": ModelStore.json(o),
           "training": ModelStore.json(currentRecord(step)), "trained": "true",
           "attributes": names.joined(separator: ","),
+        ])
+    },
+    shouldStop: { stopRequested })
+  print("saved \(settings.statePath) and \(export)")
+}
+
+private func trainJudge(_ args: Arguments) throws {
+  var o = JudgeOptions()
+  o.steps = try args.int("steps", default: o.steps)
+  o.batch = try args.int("batch", default: o.batch)
+  o.learningRate = try args.float("lr", default: o.learningRate)
+  let trainer = JudgeTrainer(options: o)
+  let source = JudgeBatchSource(options: o, threads: Threads.count)
+  let settings = try runSettings(args, name: "judge")
+  let export = args.string("export") ?? "assets/models/judge.safetensors"
+  if !args.has("fresh"), FileManager.default.fileExists(atPath: settings.statePath) {
+    try trainer.resume(from: settings.statePath)
+    print("resuming \(settings.statePath) at step \(trainer.step)")
+  }
+  let t0 = Date()
+  try runTraining(
+    label: "judge", from: trainer.step, steps: o.steps, settings: settings,
+    columns: ["attr_bce", "expr_ce", "id_ce"],
+    train: { step in trainer.train(source.batch(step: step)) },
+    save: { path, step in
+      try trainer.checkpoint.save(path: path, step: step, metadata: ["options": ModelStore.json(o)])
+    },
+    sample: { _, _ in },
+    onCheckpoint: { step in
+      let record = TrainingRecord(
+        steps: step, seconds: Date().timeIntervalSince(t0), data: "synth", batch: o.batch,
+        threads: Threads.count, updated: timestamp())
+      try ModelStore.save(
+        trainer.judge, path: export,
+        metadata: [
+          "model": "judge", "options": ModelStore.json(o), "training": ModelStore.json(record),
+          "trained": "true",
         ])
     },
     shouldStop: { stopRequested })

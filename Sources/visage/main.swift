@@ -1,6 +1,7 @@
 // The visage command: editor, image viewer, data synthesis, training, evaluation, benchmarks.
 
 import Foundation
+import Imaging
 import Tensor
 
 let usage = """
@@ -10,8 +11,9 @@ let usage = """
     edit [FILE]          open the editor on a sketch or photo
     view FILE…           show images in the terminal
     synth                render FaceSynth faces, sketches and labels
-    train sargan|s2f     train a model (resumable; see visage train --help)
-    bench engine         time the convolution engine
+    train sargan|s2f|judge  train a model (resumable; see visage train --help)
+    eval judge|s2f|sargan   measure a model on held-out identities (docs/results.md)
+    bench engine|models|terminal   time the engine, the networks, the terminal encoders
     help                 this text
   """
 
@@ -34,9 +36,24 @@ do {
     } else {
       status = try runTrainCommand(rest)
     }
+  case "eval":
+    if rest.isEmpty || rest.contains("--help") {
+      print(evalUsage)
+      status = rest.isEmpty ? 2 : 0
+    } else {
+      status = try runEvalCommand(rest)
+    }
   case "bench":
-    guard rest.first == "engine" else { throw CLIError.usage("usage: visage bench engine") }
-    print(runEngineBenchmark(threads: [1, 2]))
+    switch rest.first {
+    case "engine":
+      print(runEngineBenchmark(threads: [1, 2]))
+    case "models":
+      print(runModelBenchmark(threads: [1, 2], reps: 15))
+    case "terminal":
+      print(TerminalBench.run())
+    default:
+      throw CLIError.usage("usage: visage bench engine|models|terminal")
+    }
     status = 0
   case "help", "--help", "-h":
     print(usage)

@@ -32,7 +32,9 @@ final class S2FGANTests: XCTestCase {
     let r = Tensor.randomNormal([2, 16], using: &rng)
     let same = withNoGrad { m.edit(r, amounts: Tensor(zeros: [2, 3]), variant: .dec) }
     XCTAssertEqual(same.scalars, r.scalars)
-    let moved = withNoGrad { m.edit(r, amounts: Tensor([1, 0, 0, 0, 0, 0], shape: [2, 3]), variant: .dec) }
+    let moved = withNoGrad {
+      m.edit(r, amounts: Tensor([1, 0, 0, 0, 0, 0], shape: [2, 3]), variant: .dec)
+    }
     XCTAssertNotEqual(moved.scalars, r.scalars)
   }
 
@@ -103,8 +105,10 @@ final class S2FGANTests: XCTestCase {
     let second = S2FTrainer(config: config, options: o)
     try second.resume(from: path)
     for s in 2..<4 { _ = second.train(try source.batch(step: s, size: 2)) }
-    for (p, q) in zip(straight.model.parameters + straight.discriminator.parameters,
-      second.model.parameters + second.discriminator.parameters) {
+    for (p, q) in zip(
+      straight.model.parameters + straight.discriminator.parameters,
+      second.model.parameters + second.discriminator.parameters)
+    {
       XCTAssertEqual(p.scalars, q.scalars)
     }
   }

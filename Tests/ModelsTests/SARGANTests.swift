@@ -80,10 +80,14 @@ final class SARGANTests: XCTestCase {
     try second.resume(from: path)
     XCTAssertEqual(second.step, 2)
     for s in 2..<4 { _ = second.train(try source.batch(step: s, size: 2)) }
-    for (p, q) in zip(straight.generator.parameters + straight.discriminator.parameters,
-      second.generator.parameters + second.discriminator.parameters) {
+    for (p, q) in zip(
+      straight.generator.parameters + straight.discriminator.parameters,
+      second.generator.parameters + second.discriminator.parameters)
+    {
       XCTAssertEqual(p.scalars, q.scalars)
     }
-    for (p, q) in zip(straight.ema.shadow, second.ema.shadow) { XCTAssertEqual(p.scalars, q.scalars) }
+    for (p, q) in zip(straight.ema.shadow, second.ema.shadow) {
+      XCTAssertEqual(p.scalars, q.scalars)
+    }
   }
 }

@@ -6,7 +6,8 @@ import XCTest
 
 final class ForwardTests: XCTestCase {
   /// Direct convolution by definition, for comparison.
-  func naiveConv(_ x: Tensor, _ w: Tensor, stride s: Int, padding p: Int, dilation d: Int) -> Tensor {
+  func naiveConv(_ x: Tensor, _ w: Tensor, stride s: Int, padding p: Int, dilation d: Int) -> Tensor
+  {
     let (n, c, h, wd) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
     let (o, k) = (w.shape[0], w.shape[2])
     let oh = Shape.convOutput(h, kernel: k, stride: s, padding: p, dilation: d)
@@ -25,7 +26,8 @@ final class ForwardTests: XCTestCase {
                   let iy = oy * s - p + ky * d
                   let ix = ox * s - p + kx * d
                   if iy < 0 || iy >= h || ix < 0 || ix >= wd { continue }
-                  acc += xs[((b * c + ic) * h + iy) * wd + ix] * ws[((oc * c + ic) * k + ky) * k + kx]
+                  acc +=
+                    xs[((b * c + ic) * h + iy) * wd + ix] * ws[((oc * c + ic) * k + ky) * k + kx]
                 }
               }
             }
@@ -39,7 +41,9 @@ final class ForwardTests: XCTestCase {
 
   func testConvMatchesDirectDefinition() {
     var rng = SplitMix64(seed: 11)
-    for (h, k, s, p, d) in [(8, 3, 1, 1, 1), (9, 3, 2, 1, 1), (7, 4, 2, 1, 1), (10, 3, 1, 2, 2), (5, 1, 1, 0, 1)] {
+    for (h, k, s, p, d) in [
+      (8, 3, 1, 1, 1), (9, 3, 2, 1, 1), (7, 4, 2, 1, 1), (10, 3, 1, 2, 2), (5, 1, 1, 0, 1),
+    ] {
       let x = Tensor.randomNormal([2, 3, h, h + 1], using: &rng)
       let w = Tensor.randomNormal([4, 3, k, k], using: &rng)
       let y = Tensor.conv2d(x, w, options: Conv2dOptions(stride: s, padding: p, dilation: d))
@@ -54,7 +58,8 @@ final class ForwardTests: XCTestCase {
     for i in 0..<2 {
       for j in 0..<3 {
         for k in 0..<4 {
-          XCTAssertEqual(y.scalars[(i * 3 + j) * 4 + k], Float((i * 3 + j) * 4 + k) + Float(10 * (j + 1)))
+          XCTAssertEqual(
+            y.scalars[(i * 3 + j) * 4 + k], Float((i * 3 + j) * 4 + k) + Float(10 * (j + 1)))
         }
       }
     }

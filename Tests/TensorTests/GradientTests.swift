@@ -54,7 +54,8 @@ final class GradientTests: XCTestCase {
       Tensor.conv2d($0[0], $0[1], bias: $0[2], options: Conv2dOptions(stride: 2, padding: 1))
     }
     assertGradients([x([1, 2, 5, 5], 36), x([2, 3, 4, 4], 37), x([3], 38)]) {
-      Tensor.convTranspose2d($0[0], $0[1], bias: $0[2], options: Conv2dOptions(stride: 2, padding: 1))
+      Tensor.convTranspose2d(
+        $0[0], $0[1], bias: $0[2], options: Conv2dOptions(stride: 2, padding: 1))
     }
     assertGradients([x([2, 4, 3, 3], 39), x([2, 4, 1, 1], 40)]) { Tensor.conv2d($0[0], $0[1]) }
   }

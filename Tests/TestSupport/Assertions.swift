@@ -79,7 +79,8 @@ public func assertGradients(
       let lm = loss(xs)
       let numeric = Float((lp - lm) / Double(2 * h))
       let analytic = grads[k].scalars[i]
-      let err = Swift.abs(numeric - analytic) / Swift.max(1, Swift.abs(numeric), Swift.abs(analytic))
+      let err =
+        Swift.abs(numeric - analytic) / Swift.max(1, Swift.abs(numeric), Swift.abs(analytic))
       XCTAssertLessThanOrEqual(
         err, tolerance, "input \(k) element \(i): numeric \(numeric), tape \(analytic)",
         file: file, line: line)
@@ -91,5 +92,6 @@ public func assertGradients(
 public func randomAwayFromZero(_ shape: [Int], seed: UInt64, margin: Float = 0.05) -> Tensor {
   var rng = SplitMix64(seed: seed)
   let t = Tensor.randomNormal(shape, using: &rng)
-  return Tensor(t.scalars.map { Swift.abs($0) < margin ? ($0 < 0 ? -margin : margin) * 2 : $0 }, shape: shape)
+  return Tensor(
+    t.scalars.map { Swift.abs($0) < margin ? ($0 < 0 ? -margin : margin) * 2 : $0 }, shape: shape)
 }

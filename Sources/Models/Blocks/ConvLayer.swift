@@ -41,8 +41,9 @@ public final class ConvLayer: Module {
   }
 }
 
-/// A residual block: two convolutions (the second downsampling) plus a 1×1 skip, summed and
-/// divided by √2. Input `[N, in, H, W]`, output `[N, out, H/2, W/2]`.
+/// A residual block: two convolutions (the second downsampling) plus a 1×1 skip, summed and divided by √2.
+///
+/// Input `[N, in, H, W]`, output `[N, out, H/2, W/2]`.
 public final class ResBlockDown: Module {
   public let conv1: ConvLayer
   public let conv2: ConvLayer

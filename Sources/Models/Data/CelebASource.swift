@@ -19,12 +19,15 @@ public struct CelebASource: FaceBatchSource {
   let size: Int
   let seed: UInt64
 
-  public init(directory: String, attributeNames: [String], size: Int = 128, seed: UInt64 = 1) throws {
+  public init(directory: String, attributeNames: [String], size: Int = 128, seed: UInt64 = 1) throws
+  {
     self.attributeNames = attributeNames
     self.size = size
     self.seed = seed
     let fm = FileManager.default
-    let candidates = ["list_attr_celeba.txt", "CelebAMask-HQ-attribute-anno.txt"].map { directory + "/" + $0 }
+    let candidates = ["list_attr_celeba.txt", "CelebAMask-HQ-attribute-anno.txt"].map {
+      directory + "/" + $0
+    }
     guard let listPath = candidates.first(where: { fm.fileExists(atPath: $0) }),
       let text = try? String(contentsOfFile: listPath, encoding: .utf8)
     else { throw TrainingError.badData("no attribute file (list_attr_celeba.txt) in \(directory)") }
@@ -38,17 +41,21 @@ public struct CelebASource: FaceBatchSource {
     for (n, line) in lines.enumerated() {
       let parts = line.split(separator: " ", omittingEmptySubsequences: true)
       guard parts.count == header.count + 1 else {
-        throw TrainingError.badData("\(listPath) line \(n + 3): expected \(header.count + 1) fields, found \(parts.count)")
+        throw TrainingError.badData(
+          "\(listPath) line \(n + 3): expected \(header.count + 1) fields, found \(parts.count)")
       }
       files.append(String(parts[0]))
-      values.append(columns.map { c in
-        guard let c, let v = Float(parts[c + 1]) else { return 0 }
-        return v > 0 ? 1 : -1
-      })
+      values.append(
+        columns.map { c in
+          guard let c, let v = Float(parts[c + 1]) else { return 0 }
+          return v > 0 ? 1 : -1
+        })
     }
     self.files = files
     self.values = values
-    let dirs = ["img_align_celeba", "CelebA-HQ-img", ""].map { $0.isEmpty ? directory : directory + "/" + $0 }
+    let dirs = ["img_align_celeba", "CelebA-HQ-img", ""].map {
+      $0.isEmpty ? directory : directory + "/" + $0
+    }
     guard let dir = dirs.first(where: { fm.fileExists(atPath: $0 + "/" + files[0]) }) else {
       throw TrainingError.badData("cannot find image \(files[0]) under \(directory)")
     }

@@ -26,7 +26,9 @@ public struct FolderExpressionSource: ExpressionBatchSource {
     return names.firstIndex(of: aliases[key] ?? key)
   }
 
-  public init(directory: String, expressionNames: [String], size: Int = 128, seed: UInt64 = 2) throws {
+  public init(directory: String, expressionNames: [String], size: Int = 128, seed: UInt64 = 2)
+    throws
+  {
     self.expressionNames = expressionNames
     self.seed = seed
     let fm = FileManager.default
@@ -39,7 +41,9 @@ public struct FolderExpressionSource: ExpressionBatchSource {
       let path = directory + "/" + folder
       for file in ((try? fm.contentsOfDirectory(atPath: path)) ?? []).sorted() {
         let lower = file.lowercased()
-        guard lower.hasSuffix(".png") || lower.hasSuffix(".jpg") || lower.hasSuffix(".jpeg") else { continue }
+        guard lower.hasSuffix(".png") || lower.hasSuffix(".jpg") || lower.hasSuffix(".jpeg") else {
+          continue
+        }
         let img = try ImageIO.read(path: path + "/" + file).rgb()
         byClass[k].append(squareCrop(img).resized(width: size, height: size))
       }

@@ -16,7 +16,9 @@ public final class AttributeDecomposer: Module {
   public init(config c: S2FConfig, rng: inout SplitMix64) {
     embedding = parameter(Tensor(zeros: [c.attributeCount, c.latentDim]))
     var b: [ModifyBlock] = [ModifyBlock(c.attributeCount + 1, c.decChannels, rng: &rng)]
-    for _ in 1..<max(c.decBlocks, 1) { b.append(ModifyBlock(c.decChannels, c.decChannels, rng: &rng)) }
+    for _ in 1..<max(c.decBlocks, 1) {
+      b.append(ModifyBlock(c.decChannels, c.decChannels, rng: &rng))
+    }
     blocks = b
     out = Conv1d(c.decChannels, 1, kernel: 1, rng: &rng)
   }

@@ -13,7 +13,8 @@ public final class AttributeDirections: Module {
   public init(latentDim: Int, attributes: Int, rng: inout SplitMix64) {
     // Xavier-normal initialization.
     weight = parameter(
-      Init.normal([latentDim, attributes], std: (2 / Float(latentDim + attributes)).squareRoot(), rng: &rng))
+      Init.normal(
+        [latentDim, attributes], std: (2 / Float(latentDim + attributes)).squareRoot(), rng: &rng))
   }
 
   /// The column-normalized directions `[latentDim, A]`.

@@ -28,7 +28,8 @@ public final class StyleDecoder: Module {
     var cv: [ModulatedConv2d] = []
     var rgb: [ModulatedConv2d] = []
     for i in 1..<ch.count {
-      up.append(ModulatedConv2d(ch[i - 1], ch[i], kernel: 3, styleDim: d, upsample: true, rng: &rng))
+      up.append(
+        ModulatedConv2d(ch[i - 1], ch[i], kernel: 3, styleDim: d, upsample: true, rng: &rng))
       cv.append(ModulatedConv2d(ch[i], ch[i], kernel: 3, styleDim: d, rng: &rng))
       rgb.append(ModulatedConv2d(ch[i], 3, kernel: 1, styleDim: d, demodulate: false, rng: &rng))
     }

@@ -11,7 +11,8 @@ public final class CSVLog {
   public init(path: String, columns: [String]) throws {
     self.columns = columns
     if !FileManager.default.fileExists(atPath: path) {
-      try (columns.joined(separator: ",") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+      try (columns.joined(separator: ",") + "\n").write(
+        toFile: path, atomically: true, encoding: .utf8)
     }
     guard let h = FileHandle(forUpdatingAtPath: path) else {
       throw TrainingError.io("cannot open \(path) for writing")

@@ -37,7 +37,9 @@ public struct TrainingCheckpoint {
       for (i, t) in e.shadow.enumerated() { tensors.append(("ema.\(name).\(i)", t)) }
     }
     let dir = (path as NSString).deletingLastPathComponent
-    if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+    if !dir.isEmpty {
+      try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    }
     try SafetensorsFile(tensors: tensors, metadata: meta).write(path: path)
   }
 
@@ -54,7 +56,9 @@ public struct TrainingCheckpoint {
       for i in opt.parameters.indices {
         guard let mi = file["adam.\(name).m.\(i)"], let vi = file["adam.\(name).v.\(i)"],
           mi.shape == opt.parameters[i].shape, vi.shape == opt.parameters[i].shape
-        else { throw TrainingError.badCheckpoint("optimizer \(name) state \(i) missing or mis-shaped") }
+        else {
+          throw TrainingError.badCheckpoint("optimizer \(name) state \(i) missing or mis-shaped")
+        }
         m.append(mi)
         v.append(vi)
       }

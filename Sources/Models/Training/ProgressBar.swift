@@ -36,7 +36,8 @@ public final class ProgressBar {
     let line = String(
       format: "%@ [%@] %d/%d %5.1f%% %.2f/s ETA %@ %@", label, bar, done, total, frac * 100, rate,
       ProgressBar.duration(eta), figures)
-    FileHandle.standardError.write(((interactive ? "\r\u{1B}[K" : "") + line + (interactive ? "" : "\n")).data(using: .utf8)!)
+    FileHandle.standardError.write(
+      ((interactive ? "\r\u{1B}[K" : "") + line + (interactive ? "" : "\n")).data(using: .utf8)!)
     if interactive && done >= total { FileHandle.standardError.write("\n".data(using: .utf8)!) }
   }
 

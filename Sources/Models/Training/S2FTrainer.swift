@@ -34,9 +34,10 @@ public struct S2FOptions: Codable, Sendable, Equatable {
   public init() {}
 }
 
-/// Trains S2FGAN-lite. Variant `dis` trains encoders, decoder, directions, and the image and
-/// latent discriminators; variant `dec` then trains the decomposition network M on the frozen
-/// backbone.
+/// Trains S2FGAN-lite.
+///
+/// Variant `dis` trains encoders, decoder, directions, and the image and latent discriminators;
+/// variant `dec` then trains the decomposition network M on the frozen backbone.
 public final class S2FTrainer {
   public let model: S2FGAN
   public let discriminator: ImageDiscriminator
@@ -199,7 +200,9 @@ public final class S2FTrainer {
     // Half the batch edits toward the rendered pair; the other half gets random amounts.
     var amounts = editAmounts(b, scores: s).scalars
     for i in (n / 2)..<n {
-      for j in 0..<a { amounts[i * a + j] = rng.uniform() < 0.3 ? (rng.uniform() * 2 - 1) * 1.5 : 0 }
+      for j in 0..<a {
+        amounts[i * a + j] = rng.uniform() < 0.3 ? (rng.uniform() * 2 - 1) * 1.5 : 0
+      }
     }
     let amt = Tensor(amounts, shape: [n, a])
     let edited = model.decomposer(r, amounts: amt)
@@ -207,7 +210,9 @@ public final class S2FTrainer {
     let back = model.decomposer(edited.detached(), amounts: amt * -1)
     let cycle = Loss.l1(back, r)
     var loss = scoreLoss * o.lambdaEditScore + cycle * o.lambdaLatentCycle
-    var logs: [String: Double] = ["edit_score": Double(scoreLoss.item), "lat_cycle": Double(cycle.item)]
+    var logs: [String: Double] = [
+      "edit_score": Double(scoreLoss.item), "lat_cycle": Double(cycle.item),
+    ]
     if let target = b.editedPhotos {
       let half = n / 2
       let img = model.decode(edited.slice(axis: 0, start: 0, length: max(half, 1)))

@@ -99,7 +99,8 @@ public final class SARGANTrainer {
     if o.lambdaAdversarial > 0 {
       let (src, logits) = discriminator(fake)
       let weights = b.intensity.map { $0 >= 0.5 ? Float(1) : 0 }
-      let cls = Loss.softCrossEntropy(logits, targets: oneHot(b.targetClass, count: e, scale: weights))
+      let cls = Loss.softCrossEntropy(
+        logits, targets: oneHot(b.targetClass, count: e, scale: weights))
       let adv = -src.mean()
       lossG = lossG + adv * o.lambdaAdversarial + cls * o.lambdaClassification
       logs["g_adv"] = Double(adv.item)

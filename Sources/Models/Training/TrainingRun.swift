@@ -57,7 +57,9 @@ public func runTraining(
       row["seconds"] = Date().timeIntervalSince(t0)
       log.append(row)
     }
-    let shown = smoothed.keys.sorted().prefix(5).map { String(format: "%@=%.3f", $0, smoothed[$0]!) }
+    let shown = smoothed.keys.sorted().prefix(5).map {
+      String(format: "%@=%.3f", $0, smoothed[$0]!)
+    }
     bar.update(step, shown.joined(separator: " "))
     if step % settings.sampleEvery == 0 || step == steps {
       try sample(settings.samplesDirectory + String(format: "/step_%06d.png", step), step)

@@ -28,7 +28,9 @@ extension Module {
   ///
   /// Strict by default: missing keys, unexpected keys and shape mismatches are all reported
   /// together and nothing is changed. With `strict: false`, only matching entries are copied.
-  public func load(_ file: SafetensorsFile, prefix: String = "", strict: Bool = true) throws(ParameterLoadError) {
+  public func load(_ file: SafetensorsFile, prefix: String = "", strict: Bool = true)
+    throws(ParameterLoadError)
+  {
     var available: [String: Tensor] = [:]
     for (name, t) in file.tensors where name.hasPrefix(prefix) {
       available[String(name.dropFirst(prefix.count))] = t

@@ -3,7 +3,9 @@
 import Foundation
 import Tensor
 
-/// Why a safetensors file was rejected. Every check happens before any tensor is allocated.
+/// Why a safetensors file was rejected.
+///
+/// Every check happens before any tensor is allocated.
 public enum SafetensorsError: Error, Equatable, CustomStringConvertible {
   case unreadable(String)
   case tooShort(Int)
@@ -25,13 +27,16 @@ public enum SafetensorsError: Error, Equatable, CustomStringConvertible {
     case .unreadable(let s): return "cannot read: \(s)"
     case .tooShort(let n): return "file is \(n) bytes, too short for a safetensors header"
     case .headerTooLarge(let n): return "header length \(n) exceeds the 100 MB limit"
-    case .headerOutOfBounds(let n, let size): return "header length \(n) runs past the end of a \(size)-byte file"
+    case .headerOutOfBounds(let n, let size):
+      return "header length \(n) runs past the end of a \(size)-byte file"
     case .badHeader(let s): return "malformed header: \(s)"
     case .duplicateKey(let k): return "duplicate key \"\(k)\" in header"
     case .badEntry(let k, let s): return "tensor \"\(k)\": \(s)"
-    case .unsupportedDType(let k, let d): return "tensor \"\(k)\": unsupported dtype \(d) (F32, F16, BF16, F64 are accepted)"
+    case .unsupportedDType(let k, let d):
+      return "tensor \"\(k)\": unsupported dtype \(d) (F32, F16, BF16, F64 are accepted)"
     case .sizeOverflow(let k): return "tensor \"\(k)\": shape size overflows"
-    case .sizeMismatch(let k, let e, let a): return "tensor \"\(k)\": shape needs \(e) bytes, offsets give \(a)"
+    case .sizeMismatch(let k, let e, let a):
+      return "tensor \"\(k)\": shape needs \(e) bytes, offsets give \(a)"
     case .notContiguous(let k): return "tensor \"\(k)\": data offsets overlap or leave a hole"
     case .incompleteBuffer(let e, let a): return "data buffer is \(a) bytes, header describes \(e)"
     case .badMetadata(let s): return "__metadata__: \(s)"
@@ -112,7 +117,9 @@ public struct SafetensorsFile {
       if name == "__metadata__" {
         guard case .object(let kv) = value else { throw .badMetadata("must be an object") }
         for (k, v) in kv {
-          guard case .string(let s) = v else { throw .badMetadata("value of \"\(k)\" is not a string") }
+          guard case .string(let s) = v else {
+            throw .badMetadata("value of \"\(k)\" is not a string")
+          }
           metadata[k] = s
         }
         continue
@@ -120,7 +127,8 @@ public struct SafetensorsFile {
       guard case .object(let fields) = value else { throw .badEntry(name, "not an object") }
       let keys = Set(fields.map(\.0))
       guard keys == ["dtype", "shape", "data_offsets"] else {
-        throw .badEntry(name, "needs exactly dtype, shape, data_offsets; has \(fields.map(\.0).sorted())")
+        throw .badEntry(
+          name, "needs exactly dtype, shape, data_offsets; has \(fields.map(\.0).sorted())")
       }
       var dtypeName = ""
       var shape: [Int] = []
@@ -130,19 +138,27 @@ public struct SafetensorsFile {
         case ("dtype", .string(let s)): dtypeName = s
         case ("shape", .array(let a)):
           for d in a {
-            guard case .integer(let x) = d else { throw .badEntry(name, "shape entries must be non-negative integers") }
+            guard case .integer(let x) = d else {
+              throw .badEntry(name, "shape entries must be non-negative integers")
+            }
             shape.append(x)
           }
         case ("data_offsets", .array(let a)):
           for d in a {
-            guard case .integer(let x) = d else { throw .badEntry(name, "offsets must be non-negative integers") }
+            guard case .integer(let x) = d else {
+              throw .badEntry(name, "offsets must be non-negative integers")
+            }
             offsets.append(x)
           }
         default: throw .badEntry(name, "field \(k) has the wrong type")
         }
       }
-      guard let dtype = SafetensorsDType(rawValue: dtypeName) else { throw .unsupportedDType(name, dtypeName) }
-      guard offsets.count == 2, offsets[0] <= offsets[1] else { throw .badEntry(name, "data_offsets must be [begin, end] with begin ≤ end") }
+      guard let dtype = SafetensorsDType(rawValue: dtypeName) else {
+        throw .unsupportedDType(name, dtypeName)
+      }
+      guard offsets.count == 2, offsets[0] <= offsets[1] else {
+        throw .badEntry(name, "data_offsets must be [begin, end] with begin ≤ end")
+      }
       var elements = 1
       for d in shape {
         let (p, o) = elements.multipliedReportingOverflow(by: d)
@@ -154,7 +170,8 @@ public struct SafetensorsFile {
       guard offsets[1] - offsets[0] == byteCount else {
         throw .sizeMismatch(name, expected: byteCount, actual: offsets[1] - offsets[0])
       }
-      entries.append(Entry(name: name, dtype: dtype, shape: shape, begin: offsets[0], end: offsets[1]))
+      entries.append(
+        Entry(name: name, dtype: dtype, shape: shape, begin: offsets[0], end: offsets[1]))
     }
     entries.sort { ($0.begin, $0.end) < ($1.begin, $1.end) }
     var cursor = 0
@@ -177,13 +194,22 @@ public struct SafetensorsFile {
           for j in 0..<count {
             switch e.dtype {
             case .f32:
-              out[j] = Float(bitPattern: src.loadUnaligned(fromByteOffset: 4 * j, as: UInt32.self).littleEndian)
+              out[j] = Float(
+                bitPattern: src.loadUnaligned(fromByteOffset: 4 * j, as: UInt32.self).littleEndian)
             case .f16:
-              out[j] = Float(Float16(bitPattern: src.loadUnaligned(fromByteOffset: 2 * j, as: UInt16.self).littleEndian))
+              out[j] = Float(
+                Float16(
+                  bitPattern: src.loadUnaligned(fromByteOffset: 2 * j, as: UInt16.self).littleEndian
+                ))
             case .bf16:
-              out[j] = Float(bitPattern: UInt32(src.loadUnaligned(fromByteOffset: 2 * j, as: UInt16.self).littleEndian) << 16)
+              out[j] = Float(
+                bitPattern: UInt32(
+                  src.loadUnaligned(fromByteOffset: 2 * j, as: UInt16.self).littleEndian) << 16)
             case .f64:
-              out[j] = Float(Double(bitPattern: src.loadUnaligned(fromByteOffset: 8 * j, as: UInt64.self).littleEndian))
+              out[j] = Float(
+                Double(
+                  bitPattern: src.loadUnaligned(fromByteOffset: 8 * j, as: UInt64.self).littleEndian
+                ))
             }
           }
         }
@@ -205,7 +231,9 @@ public struct SafetensorsFile {
     for (name, t) in tensors {
       let size = t.count * dtype.byteSize
       let shape = t.shape.map(String.init).joined(separator: ",")
-      parts.append("\(jsonString(name)):{\"dtype\":\"\(dtype.rawValue)\",\"shape\":[\(shape)],\"data_offsets\":[\(offset),\(offset + size)]}")
+      parts.append(
+        "\(jsonString(name)):{\"dtype\":\"\(dtype.rawValue)\",\"shape\":[\(shape)],\"data_offsets\":[\(offset),\(offset + size)]}"
+      )
       offset += size
     }
     header += parts.joined(separator: ",") + "}"
@@ -261,7 +289,9 @@ private func jsonString(_ s: String) -> String {
     case "\t": out += "\\t"
     default:
       if u.value < 0x20 {
-        out += "\\u" + String(repeating: "0", count: 4 - String(u.value, radix: 16).count) + String(u.value, radix: 16)
+        out +=
+          "\\u" + String(repeating: "0", count: 4 - String(u.value, radix: 16).count)
+          + String(u.value, radix: 16)
       } else {
         out.unicodeScalars.append(u)
       }

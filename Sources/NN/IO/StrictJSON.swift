@@ -18,8 +18,9 @@ enum StrictJSON: Equatable {
     }
   }
 
-  /// Parses `bytes`: objects (duplicate keys rejected), arrays, strings and non-negative integers
-  /// only. Floats, negatives, exponents, booleans and null are errors.
+  /// Parses `bytes`: objects (duplicate keys rejected), arrays, strings and non-negative integers only.
+  ///
+  /// Floats, negatives, exponents, booleans and null are errors.
   static func parse(_ bytes: [UInt8]) throws(SafetensorsError) -> StrictJSON {
     var p = Parser(bytes: bytes)
     p.skipSpace()
@@ -60,11 +61,15 @@ enum StrictJSON: Equatable {
       }
       while true {
         skipSpace()
-        guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw .badHeader("expected a key at byte \(i)") }
+        guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else {
+          throw .badHeader("expected a key at byte \(i)")
+        }
         let key = try string()
         guard seen.insert(key).inserted else { throw .duplicateKey(key) }
         skipSpace()
-        guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw .badHeader("expected ':' at byte \(i)") }
+        guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else {
+          throw .badHeader("expected ':' at byte \(i)")
+        }
         i += 1
         skipSpace()
         members.append((key, try value(depth: depth + 1)))
@@ -118,7 +123,9 @@ enum StrictJSON: Equatable {
         i += 1
       }
       if i - start > 1 && bytes[start] == 0x30 { throw .badHeader("leading zero at byte \(start)") }
-      if i < bytes.count, [UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E")].contains(bytes[i]) {
+      if i < bytes.count,
+        [UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E")].contains(bytes[i])
+      {
         throw .badHeader("non-integer number at byte \(start)")
       }
       return v
@@ -131,7 +138,9 @@ enum StrictJSON: Equatable {
         let c = bytes[i]
         if c == UInt8(ascii: "\"") {
           i += 1
-          guard let s = String(validating: out, as: UTF8.self) else { throw .badHeader("invalid UTF-8 in string") }
+          guard let s = String(validating: out, as: UTF8.self) else {
+            throw .badHeader("invalid UTF-8 in string")
+          }
           return s
         }
         if c < 0x20 { throw .badHeader("control character in string at byte \(i)") }
@@ -148,21 +157,28 @@ enum StrictJSON: Equatable {
           case UInt8(ascii: "r"): out.append(0x0D)
           case UInt8(ascii: "t"): out.append(0x09)
           case UInt8(ascii: "u"):
-            guard i + 4 < bytes.count, let code = UInt32(String(decoding: bytes[(i + 1)...(i + 4)], as: UTF8.self), radix: 16) else {
+            guard i + 4 < bytes.count,
+              let code = UInt32(
+                String(decoding: bytes[(i + 1)...(i + 4)], as: UTF8.self), radix: 16)
+            else {
               throw .badHeader("bad \\u escape at byte \(i)")
             }
             i += 4
             var scalarValue = code
             if (0xD800..<0xDC00).contains(code) {
               // A surrogate pair: \uD8xx\uDCxx.
-              guard i + 6 < bytes.count, bytes[i + 1] == UInt8(ascii: "\\"), bytes[i + 2] == UInt8(ascii: "u"),
-                let low = UInt32(String(decoding: bytes[(i + 3)...(i + 6)], as: UTF8.self), radix: 16),
+              guard i + 6 < bytes.count, bytes[i + 1] == UInt8(ascii: "\\"),
+                bytes[i + 2] == UInt8(ascii: "u"),
+                let low = UInt32(
+                  String(decoding: bytes[(i + 3)...(i + 6)], as: UTF8.self), radix: 16),
                 (0xDC00..<0xE000).contains(low)
               else { throw .badHeader("unpaired surrogate at byte \(i)") }
               scalarValue = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
               i += 6
             }
-            guard let scalar = Unicode.Scalar(scalarValue) else { throw .badHeader("bad code point at byte \(i)") }
+            guard let scalar = Unicode.Scalar(scalarValue) else {
+              throw .badHeader("bad code point at byte \(i)")
+            }
             out.append(contentsOf: Array(String(Character(scalar)).utf8))
           default:
             throw .badHeader("bad escape at byte \(i)")

@@ -2,9 +2,10 @@
 
 import Tensor
 
-/// Normalizes each (n, c) plane of NCHW input, then applies an optional per-channel affine
-/// (`weight` and `bias`, `[C]`). Statistics are always those of the current image (as at
-/// inference in SARGAN), never running averages.
+/// Normalizes each (n, c) plane of NCHW input, then applies an optional per-channel affine (`weight` and `bias`, `[C]`).
+///
+/// Statistics are always those of the current image (as at inference in SARGAN), never running
+/// averages.
 public final class InstanceNorm2d: Module {
   public let weight: Tensor?
   public let bias: Tensor?

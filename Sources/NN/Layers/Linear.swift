@@ -20,11 +20,14 @@ public final class Linear: Module {
       weight = parameter(Init.normal([outFeatures, inFeatures], std: 1 / lrMul, rng: &rng))
       scale = lrMul / Float(inFeatures).squareRoot()
     } else {
-      weight = parameter(Init.torchDefault([outFeatures, inFeatures], fanIn: inFeatures, rng: &rng))
+      weight = parameter(
+        Init.torchDefault([outFeatures, inFeatures], fanIn: inFeatures, rng: &rng))
       scale = 1
     }
     biasScale = equalized ? lrMul : 1
-    self.bias = bias ? parameter(Tensor(repeating: biasInit / (equalized ? lrMul : 1), shape: [outFeatures])) : nil
+    self.bias =
+      bias
+      ? parameter(Tensor(repeating: biasInit / (equalized ? lrMul : 1), shape: [outFeatures])) : nil
   }
 
   /// Applies the layer to `[N, in]`.

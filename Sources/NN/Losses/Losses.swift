@@ -18,7 +18,8 @@ public enum Loss {
   /// Cross-entropy of logits `[B, K]` against class indices, mean over the batch.
   public static func crossEntropy(_ logits: Tensor, labels: [Int]) -> Tensor {
     let k = logits.shape[1]
-    precondition(labels.count == logits.shape[0], "crossEntropy: \(labels.count) labels for \(logits.shape)")
+    precondition(
+      labels.count == logits.shape[0], "crossEntropy: \(labels.count) labels for \(logits.shape)")
     var onehot = [Float](repeating: 0, count: labels.count * k)
     for (i, l) in labels.enumerated() { onehot[i * k + l] = 1 }
     let t = Tensor(onehot, shape: logits.shape)
@@ -46,8 +47,9 @@ public enum Loss {
   /// Non-saturating generator loss: softplus(−fake).
   public static func nonSaturatingGenerator(fake: Tensor) -> Tensor { (-fake).softplus().mean() }
 
-  /// R1 penalty: mean over the batch of ‖∂D(x)/∂x‖², with `x` a leaf that requires gradients
-  /// and `scores` = D(x). The result is differentiable with respect to D's parameters.
+  /// R1 penalty: mean over the batch of ‖∂D(x)/∂x‖², with `x` a leaf that requires gradients and `scores` = D(x).
+  ///
+  /// The result is differentiable with respect to D's parameters.
   public static func r1(scores: Tensor, inputs x: Tensor) -> Tensor {
     let g = Tape.gradients(of: scores.sum(), wrt: [x], createGraph: true)[0]
     return g.squared().sum() * (1 / Float(x.shape[0]))

@@ -74,7 +74,8 @@ public final class Adam {
 
   /// Restores the step counter and moments (from a checkpoint).
   public func restore(step: Int, m: [Tensor], v: [Tensor]) {
-    precondition(m.count == parameters.count && v.count == parameters.count, "Adam state size mismatch")
+    precondition(
+      m.count == parameters.count && v.count == parameters.count, "Adam state size mismatch")
     self.step = step
     for i in parameters.indices {
       self.m[i].assign(m[i])

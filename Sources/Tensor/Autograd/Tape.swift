@@ -90,9 +90,11 @@ public enum Tape {
     for node in order {
       let id = ObjectIdentifier(node)
       if let targets {
-        if targets.contains(id) || node.inputs.contains(where: { i in
-          i.node.map { relevant.contains(ObjectIdentifier($0)) } ?? false
-        }) {
+        if targets.contains(id)
+          || node.inputs.contains(where: { i in
+            i.node.map { relevant.contains(ObjectIdentifier($0)) } ?? false
+          })
+        {
           relevant.insert(id)
         }
       } else {
@@ -100,7 +102,8 @@ public enum Tape {
       }
     }
     let seedGrad = seed ?? Tensor(repeating: 1, shape: output.shape)
-    precondition(seedGrad.shape == output.shape, "seed \(seedGrad.shape) for output \(output.shape)")
+    precondition(
+      seedGrad.shape == output.shape, "seed \(seedGrad.shape) for output \(output.shape)")
     var grads: [ObjectIdentifier: Tensor] = [ObjectIdentifier(root): seedGrad]
     var result: [(Node, Tensor)] = []
     let body = {
@@ -119,7 +122,8 @@ public enum Tape {
         let inputGrads = backward(g, needs)
         for (i, input) in node.inputs.enumerated() where needs[i] {
           guard let child = input.node, let gi = inputGrads[i] else { continue }
-          precondition(gi.shape == input.shape, "\(node.name): gradient \(gi.shape) for input \(input.shape)")
+          precondition(
+            gi.shape == input.shape, "\(node.name): gradient \(gi.shape) for input \(input.shape)")
           let cid = ObjectIdentifier(child)
           grads[cid] = grads[cid].map { $0 + gi } ?? gi
         }

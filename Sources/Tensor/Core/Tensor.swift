@@ -15,7 +15,9 @@ public struct Tensor: @unchecked Sendable {
 
   /// Wraps a storage with a shape.
   public init(shape: [Int], storage: TensorStorage, node: Node? = nil) {
-    precondition(Shape.count(shape) == storage.count, "shape \(shape) needs \(Shape.count(shape)) floats, storage has \(storage.count)")
+    precondition(
+      Shape.count(shape) == storage.count,
+      "shape \(shape) needs \(Shape.count(shape)) floats, storage has \(storage.count)")
     self.shape = shape
     self.storage = storage
     self.node = node

@@ -71,7 +71,10 @@ enum BroadcastLoop {
     }
     let (dims, sets) = collapse(
       outShape,
-      [strides(of: aShape, as: outShape), strides(of: bShape, as: outShape), Shape.strides(outShape)])
+      [
+        strides(of: aShape, as: outShape), strides(of: bShape, as: outShape),
+        Shape.strides(outShape),
+      ])
     let sa = sets[0]
     let sb = sets[1]
     let n = dims.count

@@ -15,7 +15,9 @@ public enum BLAS {
   ) {
     if m == 0 || n == 0 { return }
     if k == 0 {
-      if beta == 0 { c.initialize(repeating: 0, count: m * n) } else {
+      if beta == 0 {
+        c.initialize(repeating: 0, count: m * n)
+      } else {
         for i in 0..<(m * n) { c[i] *= beta }
       }
       return

@@ -10,7 +10,9 @@ extension Tensor {
   /// max(x, 0).
   public func relu() -> Tensor { leakyRelu(0) }
 
-  /// x for x > 0, `slope`·x otherwise. Twice differentiable on the tape (the mask is constant).
+  /// x for x > 0, `slope`·x otherwise.
+  ///
+  /// Twice differentiable on the tape (the mask is constant).
   public func leakyRelu(_ slope: Float = 0.2) -> Tensor {
     let r = mapRaw { $0 > 0 ? $0 : $0 * slope }
     let mask = mapRaw { $0 > 0 ? 1 : slope }
@@ -44,7 +46,9 @@ extension Tensor {
     return Tensor.record("log", r, inputs: [self]) { g, _ in [g / x.detached()] }
   }
 
-  /// x². Twice differentiable on the tape.
+  /// x².
+  ///
+  /// Twice differentiable on the tape.
   public func squared() -> Tensor {
     let x = self
     let r = mapRaw { $0 * $0 }

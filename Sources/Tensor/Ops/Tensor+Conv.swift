@@ -26,30 +26,42 @@ extension Tensor {
     _ x: Tensor, _ weight: Tensor, bias: Tensor? = nil, options o: Conv2dOptions = .init()
   ) -> Tensor {
     precondition(x.rank == 4 && weight.rank == 4, "conv2d needs NCHW input and OIHW weight")
-    precondition(x.shape[1] == weight.shape[1], "conv2d: input has \(x.shape[1]) channels, weight expects \(weight.shape[1])")
+    precondition(
+      x.shape[1] == weight.shape[1],
+      "conv2d: input has \(x.shape[1]) channels, weight expects \(weight.shape[1])")
     let g = geometry(x.shape, weight.shape, o)
     let n = x.shape[0]
     let outC = weight.shape[0]
     let oh = g.outH
     let ow = g.outW
-    precondition(oh > 0 && ow > 0, "conv2d: empty output for input \(x.shape), kernel \(weight.shape)")
+    precondition(
+      oh > 0 && ow > 0, "conv2d: empty output for input \(x.shape), kernel \(weight.shape)")
+    let direct = DirectConv.applies(g, outChannels: outC)
     let r = Tensor(shape: [n, outC, oh, ow]) { out in
       let y = out.baseAddress!
       let inSize = g.channels * g.height * g.width
       let outSize = outC * oh * ow
-      Scratch.with(g.isIdentity ? 1 : g.colRows * g.colCols) { cols in
+      if direct {
         for i in 0..<n {
-          let xi = x.storage.base + i * inSize
-          let src: UnsafePointer<Float>
-          if g.isIdentity {
-            src = UnsafePointer(xi)
-          } else {
-            Im2col.im2col(xi, g, cols)
-            src = UnsafePointer(cols)
+          DirectConv.forward(
+            x.storage.base + i * inSize, g, weight.storage.base, outChannels: outC,
+            y + i * outSize)
+        }
+      } else {
+        Scratch.with(g.isIdentity ? 1 : g.colRows * g.colCols) { cols in
+          for i in 0..<n {
+            let xi = x.storage.base + i * inSize
+            let src: UnsafePointer<Float>
+            if g.isIdentity {
+              src = UnsafePointer(xi)
+            } else {
+              Im2col.im2col(xi, g, cols)
+              src = UnsafePointer(cols)
+            }
+            BLAS.gemm(
+              transA: false, transB: false, m: outC, n: oh * ow, k: g.colRows,
+              a: weight.storage.base, b: src, c: y + i * outSize)
           }
-          BLAS.gemm(
-            transA: false, transB: false, m: outC, n: oh * ow, k: g.colRows,
-            a: weight.storage.base, b: src, c: y + i * outSize)
         }
       }
       if let bias {
@@ -86,7 +98,10 @@ extension Tensor {
     _ gy: Tensor, _ weight: Tensor, inputShape: [Int], options o: Conv2dOptions
   ) -> Tensor {
     let g = geometry(inputShape, weight.shape, o)
-    precondition(gy.shape == [inputShape[0], weight.shape[0], g.outH, g.outW], "conv2dInputGrad: gradient \(gy.shape) does not match input \(inputShape) and weight \(weight.shape)")
+    precondition(
+      gy.shape == [inputShape[0], weight.shape[0], g.outH, g.outW],
+      "conv2dInputGrad: gradient \(gy.shape) does not match input \(inputShape) and weight \(weight.shape)"
+    )
     let n = inputShape[0]
     let outC = weight.shape[0]
     let r = Tensor(shape: inputShape) { out in
@@ -94,6 +109,14 @@ extension Tensor {
       dx.initialize(repeating: 0, count: out.count)
       let inSize = g.channels * g.height * g.width
       let outSize = outC * g.colCols
+      if DirectConv.applies(g, outChannels: outC) {
+        for i in 0..<n {
+          DirectConv.inputGrad(
+            gy.storage.base + i * outSize, g, weight.storage.base, outChannels: outC,
+            dx + i * inSize)
+        }
+        return
+      }
       Scratch.with(g.colRows * g.colCols) { cols in
         for i in 0..<n {
           if g.isIdentity {
@@ -133,6 +156,13 @@ extension Tensor {
       dw.initialize(repeating: 0, count: out.count)
       let inSize = g.channels * g.height * g.width
       let outSize = outC * g.colCols
+      if DirectConv.applies(g, outChannels: outC) {
+        for i in 0..<n {
+          DirectConv.weightGrad(
+            x.storage.base + i * inSize, gy.storage.base + i * outSize, g, outChannels: outC, dw)
+        }
+        return
+      }
       Scratch.with(g.isIdentity ? 1 : g.colRows * g.colCols) { cols in
         for i in 0..<n {
           let xi = x.storage.base + i * inSize
@@ -167,10 +197,17 @@ extension Tensor {
     _ x: Tensor, _ weight: Tensor, bias: Tensor? = nil, options o: Conv2dOptions = .init(),
     outputPadding: Int = 0
   ) -> Tensor {
-    precondition(x.rank == 4 && weight.rank == 4 && x.shape[1] == weight.shape[0], "convTranspose2d: input \(x.shape) and weight \(weight.shape) disagree")
-    let oh = (x.shape[2] - 1) * o.stride - 2 * o.padding + o.dilation * (weight.shape[2] - 1) + outputPadding + 1
-    let ow = (x.shape[3] - 1) * o.stride - 2 * o.padding + o.dilation * (weight.shape[3] - 1) + outputPadding + 1
-    let y = conv2dInputGrad(x, weight, inputShape: [x.shape[0], weight.shape[1], oh, ow], options: o)
+    precondition(
+      x.rank == 4 && weight.rank == 4 && x.shape[1] == weight.shape[0],
+      "convTranspose2d: input \(x.shape) and weight \(weight.shape) disagree")
+    let oh =
+      (x.shape[2] - 1) * o.stride - 2 * o.padding + o.dilation * (weight.shape[2] - 1)
+      + outputPadding + 1
+    let ow =
+      (x.shape[3] - 1) * o.stride - 2 * o.padding + o.dilation * (weight.shape[3] - 1)
+      + outputPadding + 1
+    let y = conv2dInputGrad(
+      x, weight, inputShape: [x.shape[0], weight.shape[1], oh, ow], options: o)
     guard let bias else { return y }
     return y + bias.reshaped([1, -1, 1, 1])
   }

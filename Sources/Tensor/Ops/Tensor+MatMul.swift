@@ -5,12 +5,15 @@ extension Tensor {
   public static func matmul(_ a: Tensor, _ b: Tensor, transA: Bool = false, transB: Bool = false)
     -> Tensor
   {
-    precondition(a.rank == 2 && b.rank == 2, "matmul needs rank-2 tensors, got \(a.shape), \(b.shape)")
+    precondition(
+      a.rank == 2 && b.rank == 2, "matmul needs rank-2 tensors, got \(a.shape), \(b.shape)")
     let m = transA ? a.shape[1] : a.shape[0]
     let k = transA ? a.shape[0] : a.shape[1]
     let k2 = transB ? b.shape[1] : b.shape[0]
     let n = transB ? b.shape[0] : b.shape[1]
-    precondition(k == k2, "matmul inner sizes differ: \(a.shape)\(transA ? "ᵀ" : "") × \(b.shape)\(transB ? "ᵀ" : "")")
+    precondition(
+      k == k2,
+      "matmul inner sizes differ: \(a.shape)\(transA ? "ᵀ" : "") × \(b.shape)\(transB ? "ᵀ" : "")")
     let r = Tensor(shape: [m, n]) { out in
       BLAS.gemm(
         transA: transA, transB: transB, m: m, n: n, k: k, a: a.storage.base, b: b.storage.base,
@@ -43,12 +46,15 @@ extension Tensor {
   public static func bmm(_ a: Tensor, _ b: Tensor, transA: Bool = false, transB: Bool = false)
     -> Tensor
   {
-    precondition(a.rank == 3 && b.rank == 3 && a.shape[0] == b.shape[0], "bmm needs [B, ·, ·] operands, got \(a.shape), \(b.shape)")
+    precondition(
+      a.rank == 3 && b.rank == 3 && a.shape[0] == b.shape[0],
+      "bmm needs [B, ·, ·] operands, got \(a.shape), \(b.shape)")
     let batch = a.shape[0]
     let m = transA ? a.shape[2] : a.shape[1]
     let k = transA ? a.shape[1] : a.shape[2]
     let n = transB ? b.shape[1] : b.shape[2]
-    precondition(k == (transB ? b.shape[2] : b.shape[1]), "bmm inner sizes differ: \(a.shape), \(b.shape)")
+    precondition(
+      k == (transB ? b.shape[2] : b.shape[1]), "bmm inner sizes differ: \(a.shape), \(b.shape)")
     let sa = a.shape[1] * a.shape[2]
     let sb = b.shape[1] * b.shape[2]
     let r = Tensor(shape: [batch, m, n]) { out in

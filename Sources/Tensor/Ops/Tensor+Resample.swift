@@ -1,7 +1,9 @@
 // Pooling, blur and resampling of NCHW tensors, built on separable axis maps.
 
 extension Tensor {
-  /// Applies `map` along `axis` (`transposed` applies its adjoint). Twice differentiable.
+  /// Applies `map` along `axis` (`transposed` applies its adjoint).
+  ///
+  /// Twice differentiable.
   public func mapAxis(_ axis: Int, _ map: AxisMap, transposed: Bool = false) -> Tensor {
     let ax = axis < 0 ? axis + rank : axis
     let from = transposed ? map.outputSize : map.inputSize
@@ -42,8 +44,10 @@ extension Tensor {
   public func blur(padLow: Int = 1, padHigh: Int = 2, stride: Int = 1) -> Tensor {
     let k: [Float] = [1, 3, 3, 1].map { $0 / 8 }
     return map2d(
-      h: .fir(inputSize: shape[rank - 2], kernel: k, padLow: padLow, padHigh: padHigh, stride: stride),
-      w: .fir(inputSize: shape[rank - 1], kernel: k, padLow: padLow, padHigh: padHigh, stride: stride))
+      h: .fir(
+        inputSize: shape[rank - 2], kernel: k, padLow: padLow, padHigh: padHigh, stride: stride),
+      w: .fir(
+        inputSize: shape[rank - 1], kernel: k, padLow: padLow, padHigh: padHigh, stride: stride))
   }
 
   /// Nearest-neighbour resize of the last two dimensions.

@@ -136,7 +136,8 @@ extension Tensor {
       let o = out.baseAddress!
       o.initialize(repeating: 0, count: out.count)
       for i in 0..<outer {
-        (o + (i * full + before) * innerUnit).update(from: src + i * n * innerUnit, count: n * innerUnit)
+        (o + (i * full + before) * innerUnit).update(
+          from: src + i * n * innerUnit, count: n * innerUnit)
       }
     }
     return Tensor.record("pad", r, inputs: [self]) { g, _ in
@@ -147,7 +148,9 @@ extension Tensor {
   /// Pads the last two (H, W) dimensions of an NCHW tensor with zeros or by reflection.
   public func padded2d(_ p: Int, reflect: Bool) -> Tensor {
     if p == 0 { return self }
-    if !reflect { return padded(axis: -1, before: p, after: p).padded(axis: -2, before: p, after: p) }
+    if !reflect {
+      return padded(axis: -1, before: p, after: p).padded(axis: -2, before: p, after: p)
+    }
     let h = shape[rank - 2]
     let w = shape[rank - 1]
     precondition(p < h && p < w, "reflection padding \(p) needs H, W > \(p), got \(h)×\(w)")

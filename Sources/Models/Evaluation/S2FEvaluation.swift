@@ -1,0 +1,160 @@
+// Evaluation of S2FGAN-lite on held-out identities: reconstruction, edits, sliders, identity.
+
+import FaceSynth
+import Foundation
+import Imaging
+import Tensor
+
+/// Figures of one S2FGAN evaluation.
+public struct S2FEvaluation {
+  public struct AttributeRow {
+    public var name: String
+    public var success: Double
+    public var preservation: Double
+    public var monotonic: Double
+    public var identity: Double
+  }
+
+  public var variant: EditVariant
+  public var faces = 0
+  public var sketchSSIM = 0.0
+  public var sketchPSNR = 0.0
+  public var sketchL1 = 0.0
+  public var photoSSIM = 0.0
+  public var photoPSNR = 0.0
+  public var rows: [AttributeRow] = []
+  public var sameIdentityLevel = 0.0
+  public var otherIdentityLevel = 0.0
+  public var reconstructionFigure: Image?
+  public var sweepFigure: Image?
+
+  /// Runs the evaluation on `count` test identities (edits on the first `editCount`).
+  public static func run(
+    model m: S2FGAN, judge: Judge, variant: EditVariant, count: Int = 32, editCount: Int = 12,
+    threads: Int = 2, log: (String) -> Void = { _ in }
+  ) -> S2FEvaluation {
+    var r = S2FEvaluation(variant: variant)
+    let size = m.config.imageSize
+    let params = (0..<count).map { FaceSynth.params(index: $0, seed: 31, split: .test) }
+    let samples = FaceSynth.render(params, size: size, threads: threads)
+    r.faces = count
+    var figureTiles: [Image] = []
+    var sketchLatents: [Tensor] = []
+    for (i, s) in samples.enumerated() {
+      withNoGrad {
+        let sk = (1 - s.sketch.converted(channels: 1).tensor()) * 0.5
+        let rs = m.encode(sketch: sk)
+        sketchLatents.append(rs)
+        let fromSketch = Image(tensor: m.decode(rs))
+        let fromPhoto = Image(tensor: m.decode(m.encode(photo: s.face.tensor())))
+        r.sketchSSIM += ImageMetrics.ssim(fromSketch, s.face)
+        r.sketchPSNR += ImageMetrics.psnr(fromSketch, s.face)
+        r.sketchL1 += ImageMetrics.l1(fromSketch, s.face)
+        r.photoSSIM += ImageMetrics.ssim(fromPhoto, s.face)
+        r.photoPSNR += ImageMetrics.psnr(fromPhoto, s.face)
+        if i < 6 {
+          figureTiles += [s.sketch.converted(channels: 3), fromSketch, s.face, fromPhoto]
+        }
+      }
+    }
+    let n = Double(count)
+    r.sketchSSIM /= n
+    r.sketchPSNR /= n
+    r.sketchL1 /= n
+    r.photoSSIM /= n
+    r.photoPSNR /= n
+    r.reconstructionFigure = Image.grid(figureTiles, columns: 8)
+    log("reconstruction: SSIM \(String(format: "%.3f", r.sketchSSIM))")
+
+    // Identity reference levels from the judge's embedding on the renders themselves.
+    let alt = FaceSynth.render(
+      (0..<count).map { FaceSynth.params(index: $0, seed: 31, split: .test, variant: 3) },
+      size: size,
+      threads: threads)
+    let embA = withNoGrad { judge(Image.batchTensor(samples.map { $0.face })).embedding }
+    let embB = withNoGrad { judge(Image.batchTensor(alt.map { $0.face })).embedding }
+    r.sameIdentityLevel = (0..<count).map { cosine(embA, $0, embB, $0) }.reduce(0, +) / n
+    r.otherIdentityLevel =
+      (0..<count).map { cosine(embA, $0, embB, ($0 + 1) % count) }.reduce(0, +) / n
+
+    let attrs = Attribute.allCases
+    let sweep: [Float] = [-1, -0.5, 0, 0.5, 1]
+    var sweepTiles: [Image] = []
+    let k = min(editCount, count)
+    for (j, a) in attrs.enumerated() where j < m.config.attributeCount {
+      var success = 0.0
+      var preserved = 0.0
+      var monotone = 0.0
+      var ident = 0.0
+      for i in 0..<k {
+        withNoGrad {
+          let rs = sketchLatents[i]
+          let base = m.decode(rs)
+          let (baseAttr, _, baseEmb) = judge(base)
+          let baseLabels = baseAttr.scalars.map { $0 > 0 }
+          let target: Float = baseLabels[j] ? -1 : 1
+          var targets = [Float?](repeating: nil, count: m.config.attributeCount)
+          targets[j] = target
+          let edited = m.decode(m.edit(rs, targets: targets, variant: variant))
+          let (ea, _, ee) = judge(edited)
+          let labels = ea.scalars.map { $0 > 0 }
+          if labels[j] == (target > 0) { success += 1 }
+          let others = attrs.indices.filter { $0 != j }
+          preserved +=
+            Double(others.filter { labels[$0] == baseLabels[$0] }.count) / Double(others.count)
+          ident += cosine(baseEmb, 0, ee, 0)
+          var logits: [Float] = []
+          var images: [Tensor] = []
+          for t in sweep {
+            targets[j] = t
+            let y = m.decode(m.edit(rs, targets: targets, variant: variant))
+            logits.append(judge(y).attributes.scalars[j])
+            images.append(y)
+          }
+          if zip(logits, logits.dropFirst()).allSatisfy({ $1 >= $0 - 0.05 }) { monotone += 1 }
+          if i == 0 && j < 8 { sweepTiles += images.map { Image(tensor: $0) } }
+        }
+      }
+      let kk = Double(k)
+      r.rows.append(
+        AttributeRow(
+          name: a.description, success: success / kk, preservation: preserved / kk,
+          monotonic: monotone / kk, identity: ident / kk))
+      log("\(a.description): success \(percent(success / kk))")
+    }
+    if !sweepTiles.isEmpty { r.sweepFigure = Image.grid(sweepTiles, columns: sweep.count) }
+    return r
+  }
+
+  /// The results as markdown.
+  public func markdown(record: String, figures: [String]) -> String {
+    var s = "## S2FGAN-lite, variant \(variant.rawValue.uppercased())\n\n"
+    s +=
+      "`visage eval s2f --variant \(variant.rawValue)` on \(faces) test-split identities (edits on the first \(min(faces, 12))). Weights: \(record).\n\n"
+    s += "| sketch → face vs paired render | value |\n|---|---|\n"
+    s += "| SSIM (luminance) | \(String(format: "%.3f", sketchSSIM)) |\n"
+    s += "| PSNR | \(String(format: "%.2f dB", sketchPSNR)) |\n"
+    s += "| L1 | \(String(format: "%.4f", sketchL1)) |\n"
+    s +=
+      "| photo → face SSIM / PSNR | \(String(format: "%.3f / %.2f dB", photoSSIM, photoPSNR)) |\n\n"
+    s +=
+      "Edits flip each attribute to the other side (judge labels). Success: the judge sees the new side. Preservation: the other attributes keep their judge labels. Monotonic: the judge logit does not decrease along the slider sweep −1, −0.5, 0, 0.5, 1. Identity: cosine of judge embeddings before and after the edit (same identity, other render: \(String(format: "%.3f", sameIdentityLevel)); other identities: \(String(format: "%.3f", otherIdentityLevel))).\n\n"
+    s += "| attribute | success | preservation | monotonic | identity |\n|---|---|---|---|---|\n"
+    for row in rows {
+      s +=
+        "| \(row.name) | \(percent(row.success)) | \(percent(row.preservation)) | \(percent(row.monotonic)) | \(String(format: "%.3f", row.identity)) |\n"
+    }
+    for f in figures { s += "\n![\(f)](\(f))\n" }
+    return s
+  }
+}
+
+/// Cosine similarity of row `i` of `a` and row `j` of `b` (rows already normalized).
+func cosine(_ a: Tensor, _ i: Int, _ b: Tensor, _ j: Int) -> Double {
+  let d = a.shape[1]
+  let av = a.scalars
+  let bv = b.scalars
+  var s = 0.0
+  for k in 0..<d { s += Double(av[i * d + k] * bv[j * d + k]) }
+  return s
+}

@@ -1,0 +1,125 @@
+// Evaluation of SARGAN-lite on held-out identities.
+
+import FaceSynth
+import Foundation
+import Imaging
+import Tensor
+
+/// Figures of one SARGAN evaluation.
+public struct SARGANEvaluation {
+  public struct Row {
+    public var name: String
+    public var accuracy: Double
+    public var psnr: Double
+    public var ssim: Double
+    public var identity: Double
+    public var mask: Double
+  }
+
+  public var faces = 0
+  public var rows: [Row] = []
+  public var sameIdentityLevel = 0.0
+  public var intensityMonotonic = 0.0
+  public var zeroIntensityL1 = 0.0
+  public var gridFigure: Image?
+  public var sweepFigure: Image?
+
+  /// Runs the evaluation on `count` neutral test-split faces.
+  public static func run(
+    generator g: SARGANGenerator, judge: Judge, count: Int = 24, threads: Int = 2,
+    log: (String) -> Void = { _ in }
+  ) -> SARGANEvaluation {
+    var r = SARGANEvaluation()
+    r.faces = count
+    let exprs = FaceExpression.allCases
+    let e = exprs.count
+    let size = g.config.imageSize
+    let base = (0..<count).map { FaceSynth.params(index: $0, seed: 37, split: .test) }
+    let sources = FaceSynth.render(base, size: size, threads: threads)
+    let x = Image.batchTensor(sources.map { $0.face })
+    let srcEmb = withNoGrad { judge(x).embedding }
+    var gridTiles: [Image] = []
+    for (k, expr) in exprs.enumerated() {
+      let truth = FaceSynth.render(
+        base.map { $0.with(expr, intensity: 1) }, size: size, threads: threads)
+      let (y, mask) = withNoGrad {
+        g(x, condition: oneHot([Int](repeating: k, count: count), count: e))
+      }
+      let (_, logits, emb) = withNoGrad { judge(y) }
+      let lv = logits.scalars
+      var correct = 0.0
+      var psnr = 0.0
+      var ssim = 0.0
+      var ident = 0.0
+      for i in 0..<count {
+        let row = lv[(i * e)..<((i + 1) * e)]
+        if row.indices.max(by: { row[$0] < row[$1] })! - i * e == k { correct += 1 }
+        let out = Image(tensor: y, index: i)
+        psnr += ImageMetrics.psnr(out, truth[i].face)
+        ssim += ImageMetrics.ssim(out, truth[i].face)
+        ident += cosine(srcEmb, i, emb, i)
+      }
+      let n = Double(count)
+      r.rows.append(
+        Row(
+          name: expr.description, accuracy: correct / n, psnr: psnr / n, ssim: ssim / n,
+          identity: ident / n, mask: Double(mask.mean().item)))
+      log("\(expr.description): accuracy \(percent(correct / n))")
+      for i in 0..<min(4, count) { gridTiles.append(Image(tensor: y, index: i)) }
+    }
+    // Same-identity reference: the judge's embedding of another render of the same person.
+    let alt = FaceSynth.render(
+      (0..<count).map { FaceSynth.params(index: $0, seed: 37, split: .test, variant: 3) },
+      size: size,
+      threads: threads)
+    let altEmb = withNoGrad { judge(Image.batchTensor(alt.map { $0.face })).embedding }
+    r.sameIdentityLevel =
+      (0..<count).map { cosine(srcEmb, $0, altEmb, $0) }.reduce(0, +) / Double(count)
+    // Reorder the grid: one row per identity, one column per expression.
+    let rowsShown = min(4, count)
+    var ordered: [Image] = []
+    for i in 0..<rowsShown {
+      ordered.append(sources[i].face)
+      for k in 0..<e { ordered.append(gridTiles[k * rowsShown + i]) }
+    }
+    r.gridFigure = Image.grid(ordered, columns: e + 1)
+    // Intensity: 0 must keep the input; the happy logit should grow with intensity.
+    let steps: [Float] = [0, 0.25, 0.5, 0.75, 1]
+    var sweepTiles: [Image] = []
+    var mono = 0.0
+    var zero = 0.0
+    let happy = FaceExpression.happy.rawValue
+    for i in 0..<count {
+      let xi = x.slice(axis: 0, start: i, length: 1)
+      var logits: [Float] = []
+      for t in steps {
+        let y = withNoGrad { g(xi, condition: oneHot([happy], count: e, scale: [t])).image }
+        if t == 0 { zero += Double((y - xi).abs().mean().item) / 2 }
+        logits.append(withNoGrad { judge(y).expressions.scalars[happy] })
+        if i < 3 { sweepTiles.append(Image(tensor: y)) }
+      }
+      if zip(logits, logits.dropFirst()).allSatisfy({ $1 >= $0 - 0.05 }) { mono += 1 }
+    }
+    r.intensityMonotonic = mono / Double(count)
+    r.zeroIntensityL1 = zero / Double(count)
+    r.sweepFigure = Image.grid(sweepTiles, columns: steps.count)
+    return r
+  }
+
+  /// The results as markdown.
+  public func markdown(record: String, figures: [String]) -> String {
+    var s = "## SARGAN-lite\n\n"
+    s +=
+      "`visage eval sargan` on \(faces) neutral test-split faces, every target expression at intensity 1, against the renderer's ground truth for the same person. Weights: \(record).\n\n"
+    s +=
+      "| target | judge accuracy | PSNR | SSIM | identity | mean attention |\n|---|---|---|---|---|---|\n"
+    for row in rows {
+      s +=
+        "| \(row.name) | \(percent(row.accuracy)) | \(String(format: "%.2f dB", row.psnr)) | \(String(format: "%.3f", row.ssim)) | \(String(format: "%.3f", row.identity)) | \(String(format: "%.3f", row.mask)) |\n"
+    }
+    s +=
+      "\nIdentity: cosine of judge embeddings between source and edit; the same person in another render scores \(String(format: "%.3f", sameIdentityLevel)). Intensity sweep (happy, 0 → 1): judge logit monotonic for \(percent(intensityMonotonic)) of faces; at intensity 0 the output differs from the input by \(String(format: "%.4f", zeroIntensityL1)) mean absolute error (in [0, 1] units).\n"
+    for f in figures { s += "\n![\(f)](\(f))\n" }
+    return s
+  }
+}

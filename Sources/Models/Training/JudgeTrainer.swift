@@ -1,0 +1,93 @@
+// Training the judge on FaceSynth renders of training identities.
+
+import FaceSynth
+import Imaging
+import NN
+import Tensor
+
+/// Hyper-parameters of a judge run.
+public struct JudgeOptions: Codable, Sendable, Equatable {
+  public var steps = 3000
+  public var batch = 32
+  public var learningRate: Float = 1e-3
+  public var identityClasses = 600
+  public var seed: UInt64 = 5
+  public init() {}
+}
+
+/// Renders judge batches: training identities under random variants, expressions and
+/// single-attribute edits, with their labels.
+public struct JudgeBatchSource {
+  public let options: JudgeOptions
+  public let threads: Int
+
+  public init(options: JudgeOptions, threads: Int = 2) {
+    self.options = options
+    self.threads = threads
+  }
+
+  /// Images `[B, 3, 128, 128]`, attribute labels `[B, A]` (0/1), expression and identity classes.
+  public func batch(step: Int) -> (Tensor, Tensor, [Int], [Int]) {
+    var rng = EngineRandom(seed: options.seed &+ UInt64(step) &* 0x9E37_79B9)
+    var params: [FaceParams] = []
+    var ids: [Int] = []
+    let exprs = FaceExpression.allCases
+    for _ in 0..<options.batch {
+      let id = Int(rng.next() % UInt64(options.identityClasses))
+      var p = FaceSynth.params(index: id, seed: 1000, split: .train, variant: Int(rng.next() % 6))
+      if rng.uniform() < 0.5 {
+        p.setExpression(
+          exprs[Int(rng.next() % UInt64(exprs.count))], intensity: 0.7 + 0.3 * rng.uniform())
+      }
+      if rng.uniform() < 0.3 {
+        let a = Attribute.allCases[Int(rng.next() % UInt64(Attribute.allCases.count))]
+        p.setAttribute(a, p.attribute(a) > 0.5 ? 0.3 * rng.uniform() : 0.7 + 0.3 * rng.uniform())
+      }
+      params.append(p)
+      ids.append(id)
+    }
+    let samples = FaceSynth.render(params, size: 128, threads: threads)
+    let labels = Tensor(
+      samples.flatMap { $0.labels.map { $0 ? Float(1) : 0 } },
+      shape: [samples.count, Attribute.allCases.count])
+    return (
+      Image.batchTensor(samples.map { $0.face }), labels, samples.map { $0.expression.rawValue },
+      ids
+    )
+  }
+}
+
+/// Trains a ``Judge``.
+public final class JudgeTrainer {
+  public let judge: Judge
+  public let optimizer: Adam
+  public let options: JudgeOptions
+  public private(set) var step = 0
+
+  public init(options: JudgeOptions) {
+    self.options = options
+    judge = Judge(
+      attributes: Attribute.allCases.count, expressions: FaceExpression.allCases.count,
+      identityClasses: options.identityClasses, seed: options.seed)
+    optimizer = Adam(parameters: judge.parameters, learningRate: options.learningRate)
+  }
+
+  public var checkpoint: TrainingCheckpoint {
+    TrainingCheckpoint(modules: [("J", judge)], optimizers: [("J", optimizer)], emas: [])
+  }
+
+  public func resume(from path: String) throws { step = try checkpoint.load(path: path).step }
+
+  /// One step on a rendered batch; returns the losses.
+  public func train(_ b: (Tensor, Tensor, [Int], [Int])) -> [String: Double] {
+    judge.zeroGrad()
+    let (a, e, emb) = judge(b.0)
+    let la = Loss.bceWithLogits(a, b.1)
+    let le = Loss.crossEntropy(e, labels: b.2)
+    let li = Loss.crossEntropy(judge.identityLogits(emb), labels: b.3)
+    (la + le + li).backward()
+    optimizer.update()
+    step += 1
+    return ["attr_bce": Double(la.item), "expr_ce": Double(le.item), "id_ce": Double(li.item)]
+  }
+}

@@ -1,0 +1,51 @@
+// The direct convolution path (few output channels) against the definition and its adjoints.
+
+import Tensor
+import TestSupport
+import XCTest
+
+final class DirectConvTests: XCTestCase {
+  func testGeometriesUnderTestTakeTheDirectPath() {
+    let g = ConvGeometry(channels: 8, height: 9, width: 7, kernelH: 3, kernelW: 3, padding: 1)
+    XCTAssertTrue(DirectConv.applies(g, outChannels: 3))
+    XCTAssertFalse(DirectConv.applies(g, outChannels: 16))
+  }
+
+  func testForwardMatchesIm2colPathByDefinition() {
+    var rng = SplitMix64(seed: 21)
+    for (c, k, p, h, w) in [(8, 3, 1, 9, 7), (2, 7, 3, 10, 12), (4, 5, 0, 8, 8), (16, 3, 2, 5, 6)] {
+      let x = Tensor.randomNormal([2, c, h, w], using: &rng)
+      let wt = Tensor.randomNormal([3, c, k, k], using: &rng)
+      let y = Tensor.conv2d(x, wt, options: Conv2dOptions(padding: p))
+      // Reference: pad the output channels to 5 so the GEMM path runs, then keep the first 3.
+      let wide = Tensor.concat([wt, Tensor(zeros: [2, c, k, k])], axis: 0)
+      let ref = Tensor.conv2d(x, wide, options: Conv2dOptions(padding: p)).slice(
+        axis: 1, start: 0, length: 3)
+      assertClose(y, ref, atol: 1e-4)
+    }
+  }
+
+  func testInputGradientIsAdjointAndWeightGradientMatchesGEMMPath() {
+    var rng = SplitMix64(seed: 22)
+    let w = Tensor.randomNormal([3, 8, 3, 3], using: &rng)
+    let o = Conv2dOptions(padding: 1)
+    assertAdjoint(
+      inputShape: [2, 8, 7, 9], outputShape: [2, 3, 7, 9],
+      forward: { Tensor.conv2d($0, w, options: o) },
+      adjoint: { Tensor.conv2dInputGrad($0, w, inputShape: [2, 8, 7, 9], options: o) })
+    let x = Tensor.randomNormal([2, 8, 7, 9], using: &rng)
+    let gy = Tensor.randomNormal([2, 3, 7, 9], using: &rng)
+    let dw = Tensor.conv2dWeightGrad(x, gy, weightShape: [3, 8, 3, 3], options: o)
+    let gyWide = Tensor.concat([gy, Tensor(zeros: [2, 2, 7, 9])], axis: 1)
+    let dwWide = Tensor.conv2dWeightGrad(x, gyWide, weightShape: [5, 8, 3, 3], options: o)
+    assertClose(dw, dwWide.slice(axis: 0, start: 0, length: 3), atol: 1e-4)
+  }
+
+  func testGradientsByFiniteDifferences() {
+    assertGradients([
+      randomAwayFromZero([1, 8, 5, 6], seed: 23), randomAwayFromZero([2, 8, 3, 3], seed: 24),
+    ]) {
+      Tensor.conv2d($0[0], $0[1], options: Conv2dOptions(padding: 1))
+    }
+  }
+}
