@@ -6,7 +6,8 @@ import Foundation
 import Imaging
 
 /// Runs `visage synth --count N --seed S --split train|val|test --size 128 --out DIR
-/// [--sheet FILE] [--expressions] [--threads T] [--overwrite]` and returns the exit status.
+/// [--sheet FILE] [--expressions] [--threads T] [--overwrite]` (or `--bench` instead of
+/// `--out`, which only renders in memory and prints the rate) and returns the exit status.
 ///
 /// Writes `DIR/faces/NNNNNN.png` (RGB), `DIR/sketches/NNNNNN.png` (gray),
 /// `DIR/parsing/NNNNNN.png` (gray, pixel value = CelebAMask-HQ class index),
@@ -16,13 +17,14 @@ func runSynthCommand(_ arguments: [String]) -> Int32 {
   let usage = """
     usage: visage synth --count N --seed S --split train|val|test --size 128 --out DIR
                         [--sheet FILE] [--expressions] [--threads T] [--overwrite]
+           visage synth --count N --size 128 [--threads T] --bench   (in-memory speed test)
     """
   var options: [String: String] = [:]
   var flags = Set<String>()
   var i = 0
   while i < arguments.count {
     let a = arguments[i]
-    if ["--expressions", "--overwrite", "--help", "-h"].contains(a) {
+    if ["--expressions", "--overwrite", "--bench", "--help", "-h"].contains(a) {
       flags.insert(a)
       i += 1
     } else if a.hasPrefix("--"), i + 1 < arguments.count {
@@ -46,10 +48,16 @@ func runSynthCommand(_ arguments: [String]) -> Int32 {
     let seed = UInt64(options["seed"] ?? "0"),
     let split = Split(rawValue: options["split"] ?? "train"),
     let size = Int(options["size"] ?? "128"), size >= 16, size <= 2048,
-    let out = options["out"], !out.isEmpty,
     let threads = Int(options["threads"] ?? "2"), threads >= 1
   else {
     synthError("invalid or missing options\n\(usage)")
+    return 2
+  }
+  if flags.contains("--bench") {
+    return synthBench(count: count, seed: seed, split: split, size: size, threads: threads)
+  }
+  guard let out = options["out"], !out.isEmpty else {
+    synthError("missing --out DIR\n\(usage)")
     return 2
   }
   let overwrite = flags.contains("--overwrite")
@@ -140,6 +148,27 @@ func runSynthCommand(_ arguments: [String]) -> Int32 {
       return 1
     }
   }
+  return 0
+}
+
+/// Renders `count` samples in memory (batches of 64) and prints the rate; writes nothing.
+func synthBench(count: Int, seed: UInt64, split: Split, size: Int, threads: Int) -> Int32 {
+  let start = Date()
+  var done = 0
+  var checksum: Float = 0
+  while done < count {
+    let n = min(64, count - done)
+    let batch = FaceSynth.batch(
+      indices: Array(done..<(done + n)), seed: seed, split: split, size: size, threads: threads)
+    checksum += batch.reduce(0) { $0 + $1.face.pixels[0] + $1.sketch.pixels[0] }
+    done += n
+  }
+  let elapsed = Date().timeIntervalSince(start)
+  print(
+    String(
+      format: "%d faces %dx%d (face, sketch, parsing, landmarks) on %d threads: "
+        + "%.2f s, %.1f faces/s (checksum %.3f)",
+      count, size, size, threads, elapsed, Double(count) / elapsed, checksum))
   return 0
 }
 

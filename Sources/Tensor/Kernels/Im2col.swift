@@ -60,11 +60,14 @@ public enum Im2col {
   /// Writes the `[C·kh·kw, OH·OW]` column matrix of image `x` (`[C, H, W]`) into `cols`.
   ///
   /// Each row is (c, ky, kx); each column an output position. Padding reads as zero.
+  /// `rowPitch` (default OH·OW) lets several images share one matrix side by side.
   /// Stride 1 rows are contiguous runs copied at once.
   @inline(never)
   public static func im2col(
-    _ x: UnsafePointer<Float>, _ g: ConvGeometry, _ cols: UnsafeMutablePointer<Float>
+    _ x: UnsafePointer<Float>, _ g: ConvGeometry, _ cols: UnsafeMutablePointer<Float>,
+    rowPitch: Int? = nil
   ) {
+    let pitch = rowPitch ?? g.colCols
     let oh = g.outH
     let ow = g.outW
     let hw = g.height * g.width
@@ -73,7 +76,7 @@ public enum Im2col {
       let plane = x + c * hw
       for ky in 0..<g.kernelH {
         for kx in 0..<g.kernelW {
-          let dst = cols + row * oh * ow
+          let dst = cols + row * pitch
           let (lo, hi) = g.validX(kx)
           let xoff = kx * g.dilation - g.padding
           for oy in 0..<oh {
@@ -102,8 +105,10 @@ public enum Im2col {
   /// Adds the column matrix `cols` back into image `x` (`[C, H, W]`): the adjoint of ``im2col``.
   @inline(never)
   public static func col2im(
-    _ cols: UnsafePointer<Float>, _ g: ConvGeometry, _ x: UnsafeMutablePointer<Float>
+    _ cols: UnsafePointer<Float>, _ g: ConvGeometry, _ x: UnsafeMutablePointer<Float>,
+    rowPitch: Int? = nil
   ) {
+    let pitch = rowPitch ?? g.colCols
     let oh = g.outH
     let ow = g.outW
     let hw = g.height * g.width
@@ -112,7 +117,7 @@ public enum Im2col {
       let plane = x + c * hw
       for ky in 0..<g.kernelH {
         for kx in 0..<g.kernelW {
-          let srcRow = cols + row * oh * ow
+          let srcRow = cols + row * pitch
           let (lo, hi) = g.validX(kx)
           let xoff = kx * g.dilation - g.padding
           if hi > lo {

@@ -48,21 +48,8 @@ extension Tensor {
             y + i * outSize)
         }
       } else {
-        Scratch.with(g.isIdentity ? 1 : g.colRows * g.colCols) { cols in
-          for i in 0..<n {
-            let xi = x.storage.base + i * inSize
-            let src: UnsafePointer<Float>
-            if g.isIdentity {
-              src = UnsafePointer(xi)
-            } else {
-              Im2col.im2col(xi, g, cols)
-              src = UnsafePointer(cols)
-            }
-            BLAS.gemm(
-              transA: false, transB: false, m: outC, n: oh * ow, k: g.colRows,
-              a: weight.storage.base, b: src, c: y + i * outSize)
-          }
-        }
+        ConvGemm.forward(
+          x.storage.base, n: n, g, weight.storage.base, outChannels: outC, y)
       }
       if let bias {
         let b = bias.storage.base
@@ -117,20 +104,7 @@ extension Tensor {
         }
         return
       }
-      Scratch.with(g.colRows * g.colCols) { cols in
-        for i in 0..<n {
-          if g.isIdentity {
-            BLAS.gemm(
-              transA: true, transB: false, m: g.colRows, n: g.colCols, k: outC,
-              a: weight.storage.base, b: gy.storage.base + i * outSize, c: dx + i * inSize)
-          } else {
-            BLAS.gemm(
-              transA: true, transB: false, m: g.colRows, n: g.colCols, k: outC,
-              a: weight.storage.base, b: gy.storage.base + i * outSize, c: cols)
-            Im2col.col2im(cols, g, dx + i * inSize)
-          }
-        }
-      }
+      ConvGemm.inputGrad(gy.storage.base, n: n, g, weight.storage.base, outChannels: outC, dx)
     }
     let wShape = weight.shape
     return record("conv2dInputGrad", r, inputs: [gy, weight]) { gg, needs in
@@ -163,21 +137,7 @@ extension Tensor {
         }
         return
       }
-      Scratch.with(g.isIdentity ? 1 : g.colRows * g.colCols) { cols in
-        for i in 0..<n {
-          let xi = x.storage.base + i * inSize
-          let src: UnsafePointer<Float>
-          if g.isIdentity {
-            src = UnsafePointer(xi)
-          } else {
-            Im2col.im2col(xi, g, cols)
-            src = UnsafePointer(cols)
-          }
-          BLAS.gemm(
-            transA: false, transB: true, m: outC, n: g.colRows, k: g.colCols,
-            a: gy.storage.base + i * outSize, b: src, beta: 1, c: dw)
-        }
-      }
+      ConvGemm.weightGrad(x.storage.base, gy.storage.base, n: n, g, outChannels: outC, dw)
     }
     let xShape = x.shape
     return record("conv2dWeightGrad", r, inputs: [x, gy]) { gw, needs in

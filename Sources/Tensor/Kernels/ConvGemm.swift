@@ -1,0 +1,157 @@
+// Convolution as im2col + GEMM over a batch, with small feature maps sharing one GEMM.
+
+/// The GEMM formulation of convolution for `n` images laid out NCHW.
+///
+/// Large maps run one GEMM per image on a reused column buffer. Maps with few output positions
+/// (≤ 16×16) put up to `columnsPerGemm / (OH·OW)` images side by side in one column matrix, so
+/// the GEMM's N dimension stays large enough for OpenBLAS to run near its peak; results are
+/// scattered back to NCHW. All three passes (forward, input gradient, weight gradient) share
+/// the layout.
+enum ConvGemm {
+  /// Target number of GEMM columns when images are grouped.
+  static let columnsPerGemm = 1024
+
+  /// Images grouped per GEMM for this geometry and batch.
+  static func group(_ g: ConvGeometry, n: Int) -> Int {
+    let hw = g.colCols
+    if hw >= 256 { return 1 }
+    return max(1, min(n, columnsPerGemm / max(hw, 1)))
+  }
+
+  /// y (`[n, O, OH, OW]`) = W (`[O, C·kh·kw]`) · im2col(x); overwrites y.
+  static func forward(
+    _ x: UnsafePointer<Float>, n: Int, _ g: ConvGeometry, _ w: UnsafePointer<Float>,
+    outChannels o: Int, _ y: UnsafeMutablePointer<Float>
+  ) {
+    let inSize = g.channels * g.height * g.width
+    let hw = g.colCols
+    let b = group(g, n: n)
+    if b == 1 {
+      Scratch.with(g.isIdentity ? 1 : g.colRows * hw) { cols in
+        for i in 0..<n {
+          let src: UnsafePointer<Float>
+          if g.isIdentity {
+            src = x + i * inSize
+          } else {
+            Im2col.im2col(x + i * inSize, g, cols)
+            src = UnsafePointer(cols)
+          }
+          BLAS.gemm(
+            transA: false, transB: false, m: o, n: hw, k: g.colRows, a: w, b: src,
+            c: y + i * o * hw)
+        }
+      }
+      return
+    }
+    Scratch.with(g.colRows * b * hw + o * b * hw) { buf in
+      let cols = buf
+      let tmp = buf + g.colRows * b * hw
+      var i0 = 0
+      while i0 < n {
+        let m = min(b, n - i0)
+        let pitch = m * hw
+        for j in 0..<m { Im2col.im2col(x + (i0 + j) * inSize, g, cols + j * hw, rowPitch: pitch) }
+        BLAS.gemm(transA: false, transB: false, m: o, n: pitch, k: g.colRows, a: w, b: cols, c: tmp)
+        for j in 0..<m {
+          for c in 0..<o {
+            (y + ((i0 + j) * o + c) * hw).update(from: tmp + c * pitch + j * hw, count: hw)
+          }
+        }
+        i0 += m
+      }
+    }
+  }
+
+  /// dx (`[n, C, H, W]`) = col2im(Wᵀ · gy); overwrites dx.
+  static func inputGrad(
+    _ gy: UnsafePointer<Float>, n: Int, _ g: ConvGeometry, _ w: UnsafePointer<Float>,
+    outChannels o: Int, _ dx: UnsafeMutablePointer<Float>
+  ) {
+    let inSize = g.channels * g.height * g.width
+    let hw = g.colCols
+    dx.initialize(repeating: 0, count: n * inSize)
+    let b = group(g, n: n)
+    if b == 1 {
+      Scratch.with(g.colRows * hw) { cols in
+        for i in 0..<n {
+          if g.isIdentity {
+            BLAS.gemm(
+              transA: true, transB: false, m: g.colRows, n: hw, k: o, a: w, b: gy + i * o * hw,
+              c: dx + i * inSize)
+          } else {
+            BLAS.gemm(
+              transA: true, transB: false, m: g.colRows, n: hw, k: o, a: w, b: gy + i * o * hw,
+              c: cols)
+            Im2col.col2im(cols, g, dx + i * inSize)
+          }
+        }
+      }
+      return
+    }
+    Scratch.with(g.colRows * b * hw + o * b * hw) { buf in
+      let cols = buf
+      let tmp = buf + g.colRows * b * hw
+      var i0 = 0
+      while i0 < n {
+        let m = min(b, n - i0)
+        let pitch = m * hw
+        for j in 0..<m {
+          for c in 0..<o {
+            (tmp + c * pitch + j * hw).update(from: gy + ((i0 + j) * o + c) * hw, count: hw)
+          }
+        }
+        BLAS.gemm(
+          transA: true, transB: false, m: g.colRows, n: pitch, k: o, a: w, b: tmp, c: cols)
+        for j in 0..<m { Im2col.col2im(cols + j * hw, g, dx + (i0 + j) * inSize, rowPitch: pitch) }
+        i0 += m
+      }
+    }
+  }
+
+  /// dw (`[O, C·kh·kw]`) = Σ gy · im2col(x)ᵀ; overwrites dw.
+  static func weightGrad(
+    _ x: UnsafePointer<Float>, _ gy: UnsafePointer<Float>, n: Int, _ g: ConvGeometry,
+    outChannels o: Int, _ dw: UnsafeMutablePointer<Float>
+  ) {
+    let inSize = g.channels * g.height * g.width
+    let hw = g.colCols
+    dw.initialize(repeating: 0, count: o * g.colRows)
+    let b = group(g, n: n)
+    if b == 1 {
+      Scratch.with(g.isIdentity ? 1 : g.colRows * hw) { cols in
+        for i in 0..<n {
+          let src: UnsafePointer<Float>
+          if g.isIdentity {
+            src = x + i * inSize
+          } else {
+            Im2col.im2col(x + i * inSize, g, cols)
+            src = UnsafePointer(cols)
+          }
+          BLAS.gemm(
+            transA: false, transB: true, m: o, n: g.colRows, k: hw, a: gy + i * o * hw, b: src,
+            beta: 1, c: dw)
+        }
+      }
+      return
+    }
+    Scratch.with(g.colRows * b * hw + o * b * hw) { buf in
+      let cols = buf
+      let tmp = buf + g.colRows * b * hw
+      var i0 = 0
+      while i0 < n {
+        let m = min(b, n - i0)
+        let pitch = m * hw
+        for j in 0..<m {
+          Im2col.im2col(x + (i0 + j) * inSize, g, cols + j * hw, rowPitch: pitch)
+          for c in 0..<o {
+            (tmp + c * pitch + j * hw).update(from: gy + ((i0 + j) * o + c) * hw, count: hw)
+          }
+        }
+        BLAS.gemm(
+          transA: false, transB: true, m: o, n: g.colRows, k: pitch, a: tmp, b: cols, beta: 1,
+          c: dw)
+        i0 += m
+      }
+    }
+  }
+}

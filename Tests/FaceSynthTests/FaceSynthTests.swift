@@ -1,0 +1,262 @@
+// Tests of the procedural face renderer.
+
+import FaceSynth
+import Imaging
+import XCTest
+
+final class FaceSynthTests: XCTestCase {
+  /// SplitMix64 matches the reference sequence for seed 0.
+  func testSplitMix64ReferenceValues() {
+    var g = SplitMix64(seed: 0)
+    XCTAssertEqual(g.next(), 0xE220_A839_7B1D_CDAF)
+    XCTAssertEqual(g.next(), 0x6E78_9E6A_A1B9_65F4)
+  }
+
+  /// The same index and seed render the same bytes; another index renders another face.
+  func testRendererIsDeterministicPerSeed() {
+    let a = FaceSynth.sample(index: 3, seed: 42, split: .train, size: 64)
+    let b = FaceSynth.sample(index: 3, seed: 42, split: .train, size: 64)
+    XCTAssertEqual(a.face, b.face)
+    XCTAssertEqual(a.sketch, b.sketch)
+    XCTAssertEqual(a.parsing, b.parsing)
+    XCTAssertEqual(a.landmarks, b.landmarks)
+    XCTAssertEqual(a.labels, b.labels)
+    let c = FaceSynth.sample(index: 4, seed: 42, split: .train, size: 64)
+    XCTAssertGreaterThan(meanAbsDiff(a.face, c.face), 0.02)
+    let d = FaceSynth.sample(index: 3, seed: 43, split: .train, size: 64)
+    XCTAssertGreaterThan(meanAbsDiff(a.face, d.face), 0.02)
+  }
+
+  /// Identity seeds of the three splits never overlap, whatever the master seed.
+  func testSplitsAreDisjointByIdentity() {
+    var seen: [Split: Set<UInt64>] = [:]
+    for split in Split.allCases {
+      var ids = Set<UInt64>()
+      for seed: UInt64 in [1, 2] {
+        for i in 0..<300 {
+          let id = split.identitySeed(index: i, seed: seed)
+          XCTAssertEqual(Split.of(identitySeed: id), split)
+          ids.insert(id)
+        }
+      }
+      XCTAssertEqual(ids.count, 600, "identities within a split are distinct")
+      seen[split] = ids
+    }
+    XCTAssertTrue(seen[.train]!.isDisjoint(with: seen[.val]!))
+    XCTAssertTrue(seen[.train]!.isDisjoint(with: seen[.test]!))
+    XCTAssertTrue(seen[.val]!.isDisjoint(with: seen[.test]!))
+  }
+
+  /// Every expression of an identity differs from neutral, and only inside the face region.
+  func testExpressionsDifferOnlyInFaceRegion() {
+    let size = 64
+    let set = FaceSynth.expressionSet(index: 5, seed: 9, split: .train, size: size, threads: 2)
+    XCTAssertEqual(set.map(\.expression), FaceExpression.allCases)
+    let neutral = set[0]
+    for s in set.dropFirst() {
+      // Face region: face classes (skin to lower lip) of either image, grown by 3 pixels.
+      let mask = faceMask(neutral.parsing, s.parsing, size: size, grow: 3)
+      var inside: Float = 0
+      for y in 0..<size {
+        for x in 0..<size {
+          var d: Float = 0
+          for c in 0..<3 { d += abs(s.face[x, y, c] - neutral.face[x, y, c]) }
+          if mask[y * size + x] {
+            inside += d
+          } else {
+            // 1e-4 allows float rounding under fully opaque layers (far below 1/255).
+            XCTAssertLessThan(d, 1e-4, "\(s.expression) changed (\(x), \(y)) outside the face")
+            XCTAssertEqual(s.parsing[y * size + x], neutral.parsing[y * size + x])
+          }
+        }
+      }
+      XCTAssertGreaterThan(inside, 3, "\(s.expression) should change the face")
+      XCTAssertEqual(s.params.render, neutral.params.render)
+      XCTAssertEqual(s.params.identity, neutral.params.identity)
+    }
+  }
+
+  /// Intensity 0 of any expression is exactly the neutral face; intensity grows the change.
+  func testIntensityZeroIsNeutral() {
+    let base = FaceSynth.params(index: 12, seed: 3, split: .train)
+    let neutral = FaceSynth.render(base.with(.neutral), size: 48)
+    for e in FaceExpression.allCases {
+      XCTAssertEqual(FaceSynth.render(base.with(e, intensity: 0), size: 48).face, neutral.face)
+    }
+    let half = FaceSynth.render(base.with(.surprised, intensity: 0.5), size: 48)
+    let full = FaceSynth.render(base.with(.surprised, intensity: 1), size: 48)
+    XCTAssertLessThan(meanAbsDiff(neutral.face, half.face), meanAbsDiff(neutral.face, full.face))
+  }
+
+  /// Overriding any attribute changes the image and flips its label; the rest stays.
+  func testAttributeOverridesChangeImage() {
+    let base = FaceSynth.params(index: 11, seed: 5, split: .train)
+    for a in Attribute.allCases {
+      let lo = FaceSynth.render(base.with(a, 0.05), size: 64)
+      let hi = FaceSynth.render(base.with(a, 0.95), size: 64)
+      XCTAssertFalse(lo.labels[a.rawValue], "\(a)")
+      XCTAssertTrue(hi.labels[a.rawValue], "\(a)")
+      XCTAssertGreaterThan(changedPixels(lo.face, hi.face), 12, "\(a) should change the face")
+      XCTAssertEqual(lo.params.identity, hi.params.identity)
+    }
+    // Smiling also edits a face with an explicit expression (setExpression lowers it first).
+    let sad = base.with(.sad)
+    XCTAssertFalse(sad.labels[Attribute.smiling.rawValue])
+    let sadSmile = FaceSynth.render(sad.with(.smiling, 0.95), size: 64)
+    XCTAssertTrue(sadSmile.labels[Attribute.smiling.rawValue])
+    XCTAssertGreaterThan(changedPixels(FaceSynth.render(sad, size: 64).face, sadSmile.face), 8)
+    XCTAssertTrue(base.with(.happy).labels[Attribute.smiling.rawValue])
+    let viaSample = FaceSynth.sample(
+      index: 11, seed: 5, split: .train, size: 64, attributeOverrides: [.eyeglasses: 0.95])
+    XCTAssertEqual(viaSample.face, FaceSynth.render(base.with(.eyeglasses, 0.95), size: 64).face)
+  }
+
+  /// Parsing labels are valid classes and the main parts are present.
+  func testParsingLabelsInRangeAndPartsPresent() {
+    let s = FaceSynth.sample(index: 2, seed: 1, split: .val, size: 128, expression: .surprised)
+    XCTAssertEqual(s.parsing.count, 128 * 128)
+    XCTAssertTrue(s.parsing.allSatisfy { $0 < 19 })
+    let present = Set(s.parsing)
+    for c: FaceClass in [.background, .skin, .nose, .lEye, .rEye, .uLip, .lLip, .neck] {
+      XCTAssertTrue(present.contains(c.rawValue), "missing \(c)")
+    }
+    XCTAssertFalse(present.contains(FaceClass.hat.rawValue))
+  }
+
+  /// Left and right classes follow the image side; the pupils lie inside the eye labels.
+  func testLeftRightConventionIsImageSide() {
+    let size = 128
+    let s = FaceSynth.sample(
+      index: 4, seed: 8, split: .train, size: size, expression: .neutral,
+      attributeOverrides: [.eyeglasses: 0.05, .bangs: 0.05])
+    func meanX(_ c: FaceClass) -> Float {
+      var sum: Float = 0
+      var n: Float = 0
+      for i in 0..<(size * size) where s.parsing[i] == c.rawValue {
+        sum += Float(i % size)
+        n += 1
+      }
+      return n > 0 ? sum / n : .nan
+    }
+    XCTAssertLessThan(meanX(.lEye), meanX(.rEye))
+    XCTAssertLessThan(meanX(.lBrow), meanX(.rBrow))
+    XCTAssertLessThan(meanX(.lEye), Float(size) / 2)
+    for (k, c) in [(23, FaceClass.lEye), (24, FaceClass.rEye)] {
+      let p = s.landmarks[k]
+      let label = s.parsing[Int(p.y) * size + Int(p.x)]
+      XCTAssertTrue(
+        label == c.rawValue || label == FaceClass.eyeG.rawValue, "pupil \(k) label \(label)")
+    }
+  }
+
+  /// Another variant keeps the identity and attributes but changes pose, light and background.
+  func testVariantKeepsIdentity() {
+    let a = FaceSynth.params(index: 6, seed: 4, split: .val, variant: 0)
+    let b = FaceSynth.params(index: 6, seed: 4, split: .val, variant: 1)
+    XCTAssertEqual(a.identity, b.identity)
+    XCTAssertEqual(a.attributes, b.attributes)
+    XCTAssertNotEqual(a.render, b.render)
+  }
+
+  /// Landmarks are inside the image and ordered (left eye left of right eye, nose above mouth).
+  func testLandmarksAreConsistent() {
+    let s = FaceSynth.sample(index: 8, seed: 3, split: .test, size: 128)
+    XCTAssertEqual(s.landmarks.count, Landmarks.count)
+    for p in s.landmarks {
+      XCTAssertTrue(p.x >= 0 && p.x < 128 && p.y >= 0 && p.y < 128)
+    }
+    XCTAssertLessThan(s.landmarks[23].x, s.landmarks[24].x)
+    XCTAssertLessThan(s.landmarks[26].y, s.landmarks[30].y)
+    XCTAssertLessThan(s.landmarks[9].y, s.landmarks[15].y + 1)
+    // Eyes at about 0.4 of the height.
+    let eyeY = (s.landmarks[23].y + s.landmarks[24].y) / 2 / 128
+    XCTAssertEqual(eyeY, 0.42, accuracy: 0.06)
+  }
+
+  /// Every sketch style is one gray channel, mostly white with dark strokes.
+  func testSketchStyles() {
+    for style in SketchStyle.allCases {
+      let s = FaceSynth.sample(index: 1, seed: 2, split: .train, size: 64, sketchStyle: style)
+      XCTAssertEqual(s.sketch.channels, 1)
+      XCTAssertEqual(s.sketchStyle, style)
+      let mean = s.sketch.pixels.reduce(0, +) / Float(s.sketch.pixels.count)
+      XCTAssertGreaterThan(mean, 0.55, "\(style)")
+      XCTAssertLessThan(s.sketch.pixels.min()!, 0.5, "\(style) has strokes")
+    }
+    // The pencil style is held out of train and val.
+    for i in 0..<60 {
+      XCTAssertNotEqual(FaceSynth.params(index: i, seed: 1, split: .train).sketchStyle, .pencil)
+    }
+    let testStyles = (0..<60).map { FaceSynth.params(index: $0, seed: 1, split: .test).sketchStyle }
+    XCTAssertTrue(testStyles.contains(.pencil))
+  }
+
+  /// Sampled latents stay out of the margin band and both labels occur for every attribute.
+  func testLatentsHaveMarginAndBothLabels() {
+    var positives = [Int](repeating: 0, count: Attribute.allCases.count)
+    let n = 400
+    for i in 0..<n {
+      let p = FaceSynth.params(index: i, seed: 77, split: .train)
+      for a in Attribute.allCases {
+        let v = p.attribute(a)
+        XCTAssertTrue(v <= 0.35 || v >= 0.65, "\(a) latent \(v) in the margin")
+        if v > 0.5 { positives[a.rawValue] += 1 }
+      }
+      XCTAssertEqual(Attribute.hairColours.filter { p.attribute($0) > 0.5 }.count, 1)
+    }
+    for a in Attribute.allCases {
+      XCTAssertGreaterThan(positives[a.rawValue], n / 20, "\(a) too rare")
+      XCTAssertLessThan(positives[a.rawValue], n * 19 / 20, "\(a) too common")
+    }
+  }
+
+  /// The parallel batch equals one-by-one rendering, in order.
+  func testBatchMatchesSingleRenders() {
+    let batch = FaceSynth.batch(indices: [0, 1, 2, 3], seed: 6, split: .train, size: 48)
+    for (k, s) in batch.enumerated() {
+      let single = FaceSynth.sample(index: k, seed: 6, split: .train, size: 48)
+      XCTAssertEqual(s.face, single.face)
+      XCTAssertEqual(s.parsing, single.parsing)
+    }
+  }
+
+  /// A 256×256 render works and its landmarks scale with the size.
+  func testLargeSize() {
+    let small = FaceSynth.sample(index: 0, seed: 1, split: .train, size: 128)
+    let large = FaceSynth.sample(index: 0, seed: 1, split: .train, size: 256)
+    XCTAssertEqual(large.face.width, 256)
+    XCTAssertEqual(large.parsing.count, 256 * 256)
+    XCTAssertEqual(large.landmarks[23].x, small.landmarks[23].x * 2, accuracy: 0.01)
+  }
+
+  private func faceMask(_ a: [UInt8], _ b: [UInt8], size: Int, grow: Int) -> [Bool] {
+    func isFace(_ c: UInt8) -> Bool { c >= FaceClass.skin.rawValue && c <= FaceClass.lLip.rawValue }
+    var mask = [Bool](repeating: false, count: size * size)
+    for y in 0..<size {
+      for x in 0..<size where isFace(a[y * size + x]) || isFace(b[y * size + x]) {
+        for yy in max(0, y - grow)...min(size - 1, y + grow) {
+          for xx in max(0, x - grow)...min(size - 1, x + grow) { mask[yy * size + xx] = true }
+        }
+      }
+    }
+    return mask
+  }
+
+  private func changedPixels(_ a: Image, _ b: Image) -> Int {
+    var n = 0
+    for i in 0..<(a.width * a.height) {
+      var d: Float = 0
+      for c in 0..<a.channels {
+        d += abs(a.pixels[i * a.channels + c] - b.pixels[i * a.channels + c])
+      }
+      if d > 0.1 { n += 1 }
+    }
+    return n
+  }
+
+  private func meanAbsDiff(_ a: Image, _ b: Image) -> Float {
+    var s: Float = 0
+    for i in a.pixels.indices { s += abs(a.pixels[i] - b.pixels[i]) }
+    return s / Float(a.pixels.count)
+  }
+}
