@@ -11,6 +11,15 @@ public struct AxisMap: Sendable, Equatable {
   let offsets: [Int]
   let indices: [Int]
   let weights: [Float]
+  /// Set for filters (`fir`, `average`): output o reads `kernel[t]·x[o·stride − padLow + t]`.
+  var filter: (kernel: [Float], stride: Int, padLow: Int)?
+  /// Set for integer nearest upsampling: output o reads `x[o / factor]`.
+  var repeatFactor: Int?
+
+  public static func == (a: AxisMap, b: AxisMap) -> Bool {
+    a.inputSize == b.inputSize && a.outputSize == b.outputSize && a.offsets == b.offsets
+      && a.indices == b.indices && a.weights == b.weights
+  }
 
   /// Builds a map from a closure that lists the (input index, weight) taps of each output.
   public init(inputSize: Int, outputSize: Int, taps: (Int) -> [(Int, Float)]) {
@@ -33,7 +42,11 @@ public struct AxisMap: Sendable, Equatable {
 
   /// Averages non-overlapping windows of `k` (stride `k`).
   public static func average(inputSize n: Int, kernel k: Int) -> AxisMap {
-    AxisMap(inputSize: n, outputSize: n / k) { o in (0..<k).map { (o * k + $0, 1 / Float(k)) } }
+    var m = AxisMap(inputSize: n, outputSize: n / k) { o in
+      (0..<k).map { (o * k + $0, 1 / Float(k)) }
+    }
+    m.filter = ([Float](repeating: 1 / Float(k), count: k), k, 0)
+    return m
   }
 
   /// A FIR filter with zero padding `padLow`/`padHigh` and a stride.
@@ -41,14 +54,18 @@ public struct AxisMap: Sendable, Equatable {
     inputSize n: Int, kernel: [Float], padLow: Int, padHigh: Int, stride: Int = 1
   ) -> AxisMap {
     let out = (n + padLow + padHigh - kernel.count) / stride + 1
-    return AxisMap(inputSize: n, outputSize: out) { o in
+    var m = AxisMap(inputSize: n, outputSize: out) { o in
       kernel.enumerated().map { (o * stride + $0.offset - padLow, $0.element) }
     }
+    m.filter = (kernel, stride, padLow)
+    return m
   }
 
   /// Nearest-neighbour resampling (PyTorch `mode="nearest"`).
   public static func nearest(inputSize n: Int, outputSize m: Int) -> AxisMap {
-    AxisMap(inputSize: n, outputSize: m) { o in [(min(n - 1, (o * n) / m), Float(1))] }
+    var map = AxisMap(inputSize: n, outputSize: m) { o in [(min(n - 1, (o * n) / m), Float(1))] }
+    if m % n == 0 { map.repeatFactor = m / n }
+    return map
   }
 
   /// Linear resampling with half-pixel centres (PyTorch `align_corners=False`).
@@ -67,6 +84,7 @@ public struct AxisMap: Sendable, Equatable {
   /// Applies the map along the middle axis of `[outer, inputSize, inner]` into
   /// `[outer, outputSize, inner]`.
   func apply(_ x: UnsafePointer<Float>, outer: Int, inner: Int, _ y: UnsafeMutablePointer<Float>) {
+    if inner == 1, applyAlongRows(x, rows: outer, y, transposed: false) { return }
     offsets.withUnsafeBufferPointer { off in
       indices.withUnsafeBufferPointer { idx in
         weights.withUnsafeBufferPointer { wt in
@@ -99,6 +117,7 @@ public struct AxisMap: Sendable, Equatable {
     _ y: UnsafePointer<Float>, outer: Int, inner: Int, _ x: UnsafeMutablePointer<Float>
   ) {
     x.initialize(repeating: 0, count: outer * inputSize * inner)
+    if inner == 1, applyAlongRows(y, rows: outer, x, transposed: true) { return }
     offsets.withUnsafeBufferPointer { off in
       indices.withUnsafeBufferPointer { idx in
         weights.withUnsafeBufferPointer { wt in
@@ -117,5 +136,84 @@ public struct AxisMap: Sendable, Equatable {
         }
       }
     }
+  }
+
+  /// Row-wise fast paths for filters and integer upsampling along a contiguous last axis.
+  ///
+  /// Interior outputs (all taps inside the row) run tap by tap over the whole interior, which
+  /// vectorizes for stride 1; the few border outputs use the tap lists. For `transposed`, `dst`
+  /// must be zeroed. Returns false when the map has no fast path.
+  private func applyAlongRows(
+    _ src: UnsafePointer<Float>, rows: Int, _ dst: UnsafeMutablePointer<Float>, transposed: Bool
+  ) -> Bool {
+    let inN = transposed ? outputSize : inputSize
+    let outN = transposed ? inputSize : outputSize
+    if let f = repeatFactor {
+      for r in 0..<rows {
+        let s = src + r * inN
+        let d = dst + r * outN
+        if transposed {
+          for i in 0..<inputSize {
+            var acc: Float = 0
+            for k in 0..<f { acc += s[i * f + k] }
+            d[i] = acc
+          }
+        } else {
+          for i in 0..<inputSize {
+            let v = s[i]
+            for k in 0..<f { d[i * f + k] = v }
+          }
+        }
+      }
+      return true
+    }
+    guard let (kernel, stride, padLow) = filter else { return false }
+    let taps = kernel.count
+    // Interior outputs: o·stride − padLow ≥ 0 and o·stride − padLow + taps − 1 < inputSize.
+    let lo = min(outputSize, (padLow + stride - 1) / stride)
+    let hiBound = inputSize - taps + padLow
+    let hi = max(lo, min(outputSize, hiBound < 0 ? 0 : hiBound / stride + 1))
+    let border = Array(0..<lo) + Array(hi..<outputSize)
+    offsets.withUnsafeBufferPointer { off in
+      indices.withUnsafeBufferPointer { idx in
+        weights.withUnsafeBufferPointer { wt in
+          for r in 0..<rows {
+            let s = src + r * inN
+            let d = dst + r * outN
+            if transposed {
+              for t in 0..<taps {
+                let w = kernel[t]
+                let base = d + (t - padLow)
+                if stride == 1 {
+                  for o in lo..<hi { base[o] += w * s[o] }
+                } else {
+                  for o in lo..<hi { base[o * stride] += w * s[o] }
+                }
+              }
+              for o in border {
+                for j in off[o]..<off[o + 1] { d[idx[j]] += wt[j] * s[o] }
+              }
+            } else {
+              for o in lo..<hi { d[o] = 0 }
+              for t in 0..<taps {
+                let w = kernel[t]
+                let base = s + (t - padLow)
+                if stride == 1 {
+                  for o in lo..<hi { d[o] += w * base[o] }
+                } else {
+                  for o in lo..<hi { d[o] += w * base[o * stride] }
+                }
+              }
+              for o in border {
+                var acc: Float = 0
+                for j in off[o]..<off[o + 1] { acc += wt[j] * s[idx[j]] }
+                d[o] = acc
+              }
+            }
+          }
+        }
+      }
+    }
+    return true
   }
 }
