@@ -51,12 +51,23 @@ final class LayerTests: XCTestCase {
   func testEMAMovesTowardParameters() {
     let p = Tensor([0, 0], shape: [2]).requiringGrad()
     let ema = EMA(parameters: [p], beta: 0.5)
+    ema.updates = 1000  // past the warm-up: the decay is β itself
     p.assign(Tensor([2, 4], shape: [2]))
     ema.update([p])
     XCTAssertEqual(ema.shadow[0].scalars, [1, 2])
     let q = Tensor(zeros: [2])
     ema.copy(into: [q])
     XCTAssertEqual(q.scalars, [1, 2])
+  }
+
+  func testEMAWarmUpFollowsEarlyWeightsClosely() {
+    let p = Tensor([0], shape: [1]).requiringGrad()
+    let ema = EMA(parameters: [p], beta: 0.999)
+    p.assign(Tensor([1], shape: [1]))
+    ema.update([p])
+    // First decay is 1/10, so the average moves 90% of the way at once.
+    XCTAssertEqual(ema.shadow[0].scalars[0], 0.9, accuracy: 1e-6)
+    XCTAssertEqual(ema.updates, 1)
   }
 
   func testAdamMinimizesAQuadratic() {

@@ -34,6 +34,7 @@ public struct TrainingCheckpoint {
       for (i, t) in opt.v.enumerated() { tensors.append(("adam.\(name).v.\(i)", t)) }
     }
     for (name, e) in emas {
+      meta["ema.\(name).updates"] = String(e.updates)
       for (i, t) in e.shadow.enumerated() { tensors.append(("ema.\(name).\(i)", t)) }
     }
     let dir = (path as NSString).deletingLastPathComponent
@@ -65,6 +66,8 @@ public struct TrainingCheckpoint {
       opt.restore(step: s, m: m, v: v)
     }
     for (name, e) in emas {
+      // Checkpoints written before the count existed restart the warm-up.
+      e.updates = file.metadata["ema.\(name).updates"].flatMap(Int.init) ?? 0
       for (i, t) in e.shadow.enumerated() {
         guard let s = file["ema.\(name).\(i)"], s.shape == t.shape else {
           throw TrainingError.badCheckpoint("EMA \(name) entry \(i) missing or mis-shaped")
