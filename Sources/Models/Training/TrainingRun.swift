@@ -41,6 +41,12 @@ public func runTraining(
 ) throws {
   let fm = FileManager.default
   try fm.createDirectory(atPath: settings.samplesDirectory, withIntermediateDirectories: true)
+  // One trainer per run folder: a second one would overwrite the first one's state.
+  let lockFD = open(settings.directory + "/lock", O_CREAT | O_RDWR, 0o644)
+  guard lockFD >= 0, flock(lockFD, LOCK_EX | LOCK_NB) == 0 else {
+    throw TrainingError.io("run folder \(settings.directory) is in use by another training process")
+  }
+  defer { close(lockFD) }
   let log = try CSVLog(path: settings.logPath, columns: ["step", "seconds"] + columns)
   let bar = ProgressBar(total: steps, label: label, startingAt: first)
   var lastSave = Date()
