@@ -139,7 +139,7 @@ def modulated_conv_ref(
     """StyleGAN2 modulated convolution, non-fused, as in Sources/NN/Layers/ModulatedConv2d.swift.
 
     styles = equalized affine (weight gain 1/sqrt(style_dim), bias stored with init 1);
-    x * styles → [nearest ×2 → blur(1, 2)] → conv with weight/sqrt(in·k·k), padding k//2 →
+    x * styles → [bilinear ×2, half-pixel centres] → conv with weight/sqrt(in·k·k), padding k//2 →
     × dcoefs with dcoefs = rsqrt(Σ_{i,kh,kw} (w·s)² + 1e-8), computed the official way on the
     per-sample modulated weight → + bias.
     """
@@ -148,8 +148,7 @@ def modulated_conv_ref(
     s = F.linear(style, affine_weight * (1 / math.sqrt(style.shape[1])), affine_bias)
     h = x * s.reshape(n, cin, 1, 1)
     if upsample:
-        h = F.interpolate(h, scale_factor=2, mode="nearest")
-        h = blur_ref(h, 1, 2, 1)
+        h = F.interpolate(h, scale_factor=2, mode="bilinear", align_corners=False)
     wt = weight * (1 / math.sqrt(cin * k * k))
     y = F.conv2d(h, wt, padding=k // 2)
     if demodulate:

@@ -202,7 +202,7 @@ class ModulatedConv2d(nn.Module):
         s = self.affine(w)  # [N, in]
         h = x * s.view(n, cin, 1, 1)
         if self.upsample:
-            h = blur(upsample_nearest2(h))  # padLow 1, padHigh 2
+            h = F.interpolate(h, scale_factor=2, mode="bilinear", align_corners=False)
         wt = self.weight * self.scale
         y = F.conv2d(h, wt, padding=self.padding)
         if self.demodulate:

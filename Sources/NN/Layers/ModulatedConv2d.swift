@@ -9,7 +9,8 @@ import Tensor
 /// scaled by `1/√(in·k·k)`); the affine map style → per-channel scales has bias initialized to 1.
 /// Non-fused: `x·s` → shared convolution → `y·d`, with
 /// `d[n, o] = 1/√(Σ_{i,kh,kw} (w[o,i,kh,kw]·s[n,i])² + 1e-8)`. With `upsample`, the input is
-/// first doubled by nearest-neighbour resampling and low-pass filtered.
+/// first doubled by bilinear resampling with half-pixel centres — StyleGAN2's [1,3,3,1]
+/// upsampling filter, aligned with the decoder's bilinear RGB skip path.
 public final class ModulatedConv2d: Module {
   public let weight: Tensor
   public let affine: Linear
@@ -38,7 +39,9 @@ public final class ModulatedConv2d: Module {
     let cin = x.shape[1]
     let s = affine(w)  // [N, in]
     var input = x * s.reshaped([n, cin, 1, 1])
-    if upsample { input = input.upsampled(2).blur() }
+    if upsample {
+      input = input.resizedBilinear(height: 2 * x.shape[2], width: 2 * x.shape[3])
+    }
     let wt = weight * scale
     var y = Tensor.conv2d(input, wt, options: Conv2dOptions(padding: padding))
     if demodulate {
