@@ -9,11 +9,13 @@ let usage = """
 
   usage: visage <command> [options]
     edit [FILE]          open the editor on a sketch or photo
+    script FILE          run an editing script without a terminal
+    replay IN.png        reproduce a saved edit from its recipe
     view FILE…           show images in the terminal
     synth                render FaceSynth faces, sketches and labels
     train sargan|s2f|judge  train a model (resumable; see visage train --help)
     eval judge|s2f|sargan   measure a model on held-out identities (docs/results.md)
-    bench engine|models|terminal   time the engine, the networks, the terminal encoders
+    bench engine|models|terminal|ui   time the engine, networks, terminal encoders, editor
     help                 this text
   """
 
@@ -25,6 +27,12 @@ let rest = Array(argv.dropFirst())
 do {
   let status: Int32
   switch command {
+  case "edit":
+    status = runEditCommand(rest)
+  case "script":
+    status = runScriptCommand(rest)
+  case "replay":
+    status = runReplayCommand(rest)
   case "view":
     status = runViewCommand(rest)
   case "synth":
@@ -51,8 +59,10 @@ do {
       print(runModelBenchmark(threads: [1, 2], reps: 15))
     case "terminal":
       print(TerminalBench.run())
+    case "ui":
+      print(runUIBenchmark())
     default:
-      throw CLIError.usage("usage: visage bench engine|models|terminal")
+      throw CLIError.usage("usage: visage bench engine|models|terminal|ui")
     }
     status = 0
   case "help", "--help", "-h":

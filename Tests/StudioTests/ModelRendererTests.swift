@@ -1,0 +1,65 @@
+// The real model classes at tiny random weights: pipeline shape, determinism, identity cases.
+
+import FaceSynth
+import Imaging
+import Models
+import Studio
+import XCTest
+
+final class ModelRendererTests: XCTestCase {
+  func tinyRenderer(s2f: Bool = true, sargan: Bool = true) -> ModelRenderer {
+    ModelRenderer(
+      s2f: s2f ? S2FGAN(config: .tiny(attributes: Attribute.allCases.count)) : nil,
+      sargan: sargan
+        ? SARGANGenerator(config: .tiny(expressions: FaceExpression.allCases.count)) : nil,
+      s2fSteps: 0, sarganSteps: 0)
+  }
+
+  func testSketchEditIsDeterministicAndSaveReplays() throws {
+    let dir = TempDir()
+    let r = tinyRenderer()
+    XCTAssertEqual(r.inputSize, 32)
+    let s = Session(renderer: r)
+    try s.run("open \(dir.sketch())")
+    try s.run("set smiling 0.7")
+    try s.run("expr happy 0.6")
+    let a = try s.renderNow()
+    let b = try s.renderNow()
+    XCTAssertEqual(a.image.width, 32)
+    XCTAssertEqual(a.image.channels, 3)
+    XCTAssertEqual(a.image, b.image)
+    XCTAssertEqual(a.scores?.count, 16)
+    XCTAssertTrue(a.notes.isEmpty)
+    try s.run("variant dec")
+    XCTAssertNotEqual(try s.renderNow().image, a.image)
+
+    let out = dir.path + "/tiny.png"
+    try s.run("save \(out)")
+    let replay = try Recipe.reproduce(path: out, renderer: tinyRenderer())
+    XCTAssertEqual(replay.maxDifference, 0)
+  }
+
+  func testZeroIntensityPhotoIsTheInput() throws {
+    let dir = TempDir()
+    let s = Session(renderer: tinyRenderer())
+    try s.run("open \(dir.photo())")
+    try s.run("expr angry 0")
+    let out = try s.renderNow()
+    let input = try XCTUnwrap(s.source?.input)
+    XCTAssertEqual(out.image.bytes8(), input.rgb().bytes8())
+  }
+
+  func testMissingModelsAreReportedNotFaked() throws {
+    let dir = TempDir()
+    let r = ModelRenderer(directory: dir.path + "/nomodels")
+    XCTAssertEqual(r.status.summary, "s2f untrained · sargan untrained")
+    XCTAssertEqual(r.status.problems.count, 2)
+    let s = Session(renderer: r)
+    try s.run("open \(dir.sketch())")
+    try s.run("set smiling 1")
+    try s.run("expr happy 1")
+    let out = try s.renderNow()
+    XCTAssertEqual(out.notes.count, 2)
+    XCTAssertTrue(out.notes[0].contains("s2f model absent"))
+  }
+}
