@@ -12,7 +12,9 @@ extension Image {
   public static func batchTensor(_ images: [Image]) -> Tensor {
     precondition(!images.isEmpty, "batchTensor of no images")
     let (w, h, c) = (images[0].width, images[0].height, images[0].channels)
-    precondition(images.allSatisfy { $0.width == w && $0.height == h && $0.channels == c }, "batchTensor needs images of one size and channel count")
+    precondition(
+      images.allSatisfy { $0.width == w && $0.height == h && $0.channels == c },
+      "batchTensor needs images of one size and channel count")
     let plane = w * h
     return Tensor(shape: [images.count, c, h, w]) { out in
       for (n, img) in images.enumerated() {
@@ -28,7 +30,9 @@ extension Image {
 
   /// Image `index` of a `[N, C, H, W]` tensor in [-1, 1] (C = 1 or 3), clamped to [0, 1].
   public init(tensor t: Tensor, index: Int = 0) {
-    precondition(t.rank == 4 && [1, 3].contains(t.shape[1]), "Image(tensor:) needs [N, 1|3, H, W], got \(t.shape)")
+    precondition(
+      t.rank == 4 && [1, 3].contains(t.shape[1]),
+      "Image(tensor:) needs [N, 1|3, H, W], got \(t.shape)")
     let (c, h, w) = (t.shape[1], t.shape[2], t.shape[3])
     let plane = w * h
     var px = [Float](repeating: 0, count: plane * c)
