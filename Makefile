@@ -15,8 +15,7 @@ run: build
 	./.build/release/visage edit $(SAMPLE)
 
 test: deps
-	$(SWIFT) build -c release --build-tests
-	$(SWIFT) test -c release --skip-build
+	bash scripts/run-tests.sh
 
 bench: build
 	./.build/release/visage bench engine
