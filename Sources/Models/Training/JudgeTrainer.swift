@@ -26,19 +26,24 @@ public struct JudgeBatchSource {
     self.threads = threads
   }
 
-  /// Images `[B, 3, 128, 128]`, attribute labels `[B, A]` (0/1), expression and identity classes.
+  /// Images `[B, 3, 128, 128]`, attribute labels `[B, A]` (0/1), expression classes (−1 where
+  /// no expression was set: such faces may smile under the Smiling attribute, which would make
+  /// "neutral" ambiguous) and identity classes.
   public func batch(step: Int) -> (Tensor, Tensor, [Int], [Int]) {
     var rng = EngineRandom(seed: options.seed &+ UInt64(step) &* 0x9E37_79B9)
     var params: [FaceParams] = []
     var ids: [Int] = []
+    var explicit: [Bool] = []
     let exprs = FaceExpression.allCases
     for _ in 0..<options.batch {
       let id = Int(rng.next() % UInt64(options.identityClasses))
       var p = FaceSynth.params(index: id, seed: 1000, split: .train, variant: Int(rng.next() % 6))
-      if rng.uniform() < 0.5 {
+      let withExpression = rng.uniform() < 0.6
+      if withExpression {
         p.setExpression(
           exprs[Int(rng.next() % UInt64(exprs.count))], intensity: 0.7 + 0.3 * rng.uniform())
       }
+      explicit.append(withExpression)
       if rng.uniform() < 0.3 {
         let a = Attribute.allCases[Int(rng.next() % UInt64(Attribute.allCases.count))]
         p.setAttribute(a, p.attribute(a) > 0.5 ? 0.3 * rng.uniform() : 0.7 + 0.3 * rng.uniform())
@@ -50,10 +55,8 @@ public struct JudgeBatchSource {
     let labels = Tensor(
       samples.flatMap { $0.labels.map { $0 ? Float(1) : 0 } },
       shape: [samples.count, Attribute.allCases.count])
-    return (
-      Image.batchTensor(samples.map { $0.face }), labels, samples.map { $0.expression.rawValue },
-      ids
-    )
+    let classes = samples.indices.map { explicit[$0] ? samples[$0].expression.rawValue : -1 }
+    return (Image.batchTensor(samples.map { $0.face }), labels, classes, ids)
   }
 }
 
@@ -83,7 +86,13 @@ public final class JudgeTrainer {
     judge.zeroGrad()
     let (a, e, emb) = judge(b.0)
     let la = Loss.bceWithLogits(a, b.1)
-    let le = Loss.crossEntropy(e, labels: b.2)
+    let k = e.shape[1]
+    let labelled = b.2.filter { $0 >= 0 }.count
+    var target = [Float](repeating: 0, count: b.2.count * k)
+    for (i, c) in b.2.enumerated() where c >= 0 { target[i * k + c] = 1 }
+    let le =
+      Loss.softCrossEntropy(e, targets: Tensor(target, shape: e.shape))
+      * (Float(b.2.count) / Float(max(labelled, 1)))
     let li = Loss.crossEntropy(judge.identityLogits(emb), labels: b.3)
     (la + le + li).backward()
     optimizer.update()
