@@ -268,27 +268,38 @@ private func trainJudge(_ args: Arguments) throws {
   let source = JudgeBatchSource(options: o, threads: Threads.count)
   let settings = try runSettings(args, name: "judge")
   let export = args.string("export") ?? "assets/models/judge.safetensors"
+  var previousSeconds = 0.0
   if !args.has("fresh"), FileManager.default.fileExists(atPath: settings.statePath) {
     try trainer.resume(from: settings.statePath)
+    let meta = try SafetensorsFile.read(path: settings.statePath).metadata
+    if let r = meta["record"].flatMap({
+      try? JSONDecoder().decode(TrainingRecord.self, from: Data($0.utf8))
+    }) {
+      previousSeconds = r.seconds
+    }
     print("resuming \(settings.statePath) at step \(trainer.step)")
   }
   let t0 = Date()
+  func record(_ step: Int) -> TrainingRecord {
+    TrainingRecord(
+      steps: step, seconds: previousSeconds + Date().timeIntervalSince(t0), data: "synth",
+      batch: o.batch, threads: Threads.count, updated: timestamp())
+  }
   try runTraining(
     label: "judge", from: trainer.step, steps: o.steps, settings: settings,
     columns: ["attr_bce", "expr_ce", "id_ce"],
     train: { step in trainer.train(source.batch(step: step)) },
     save: { path, step in
-      try trainer.checkpoint.save(path: path, step: step, metadata: ["options": ModelStore.json(o)])
+      try trainer.checkpoint.save(
+        path: path, step: step,
+        metadata: ["options": ModelStore.json(o), "record": ModelStore.json(record(step))])
     },
     sample: { _, _ in },
     onCheckpoint: { step in
-      let record = TrainingRecord(
-        steps: step, seconds: Date().timeIntervalSince(t0), data: "synth", batch: o.batch,
-        threads: Threads.count, updated: timestamp())
       try ModelStore.save(
         trainer.judge, path: export,
         metadata: [
-          "model": "judge", "options": ModelStore.json(o), "training": ModelStore.json(record),
+          "model": "judge", "options": ModelStore.json(o), "training": ModelStore.json(record(step)),
           "trained": "true",
         ])
     },
