@@ -34,7 +34,10 @@ public struct SARGANEvaluation {
     let exprs = FaceExpression.allCases
     let e = exprs.count
     let size = g.config.imageSize
-    let base = (0..<count).map { FaceSynth.params(index: $0, seed: 37, split: .test) }
+    // Explicitly neutral sources (an unset expression may smile through the Smiling attribute).
+    let base = (0..<count).map {
+      FaceSynth.params(index: $0, seed: 37, split: .test).with(.neutral, intensity: 1)
+    }
     let sources = FaceSynth.render(base, size: size, threads: threads)
     let x = Image.batchTensor(sources.map { $0.face })
     let srcEmb = withNoGrad { judge(x).embedding }
