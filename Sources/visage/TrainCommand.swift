@@ -97,42 +97,21 @@ private func trainSARGAN(_ args: Arguments) throws {
   let trainer = SARGANTrainer(config: config, options: o)
   let settings = try runSettings(args, name: "sargan")
   let export = args.string("export") ?? "assets/models/sargan.safetensors"
-  var record = TrainingRecord(
+  let fresh = TrainingRecord(
     steps: 0, seconds: 0, data: dataSpec, batch: o.batch, threads: Threads.count,
     updated: timestamp())
-  let fm = FileManager.default
-  if !args.has("fresh"), fm.fileExists(atPath: settings.statePath) {
-    try trainer.resume(from: settings.statePath)
-    let meta = try SafetensorsFile.read(path: settings.statePath).metadata
-    if let r = meta["record"].flatMap({
-      try? JSONDecoder().decode(TrainingRecord.self, from: Data($0.utf8))
-    }) {
-      record = r
-    }
-    print("resuming \(settings.statePath) at step \(trainer.step)")
-  } else if fm.fileExists(atPath: export) {
-    let (g, meta) = try ModelStore.loadSARGAN(path: export)
-    for (dst, src) in zip(trainer.generator.parameters, g.parameters) { dst.assign(src) }
-    for (s, p) in zip(trainer.ema.shadow, g.parameters) { s.assign(p) }
-    if let r = meta["training"].flatMap({
-      try? JSONDecoder().decode(TrainingRecord.self, from: Data($0.utf8))
-    }) {
-      record = r
-    }
-    print(
-      "warm start from \(export) (\(record.steps) steps trained before); optimizer state is new")
-  }
-  let startSteps = record.steps
-  let startSeconds = record.seconds
-  let firstStep = trainer.step
-  let t0 = Date()
-  func currentRecord(_ step: Int) -> TrainingRecord {
-    var r = record
-    r.steps = startSteps + (step - firstStep)
-    r.seconds = startSeconds + Date().timeIntervalSince(t0)
-    r.updated = timestamp()
-    return r
-  }
+  let keeper = RecordKeeper(
+    base: try resumeOrWarmStart(
+      args, settings: settings, export: export, fresh: fresh, step: { trainer.step },
+      resume: { try trainer.resume(from: $0) },
+      warmStart: { path in
+        let (g, meta) = try ModelStore.loadSARGAN(path: path)
+        for (dst, src) in zip(trainer.generator.parameters, g.parameters) { dst.assign(src) }
+        for (s, p) in zip(trainer.ema.shadow, g.parameters) { s.assign(p) }
+        return meta
+      }),
+    firstStep: trainer.step)
+  let currentRecord = keeper.record(at:)
   let columns = [
     "g_total", "g_pair", "g_adv", "g_cls", "g_cyc", "d_adv", "d_cls", "d_gp", "mask_mean",
   ]
@@ -188,42 +167,21 @@ private func trainS2F(_ args: Arguments) throws {
   let trainer = S2FTrainer(config: config, options: o)
   let settings = try runSettings(args, name: "s2fgan")
   let export = args.string("export") ?? "assets/models/s2fgan.safetensors"
-  var record = TrainingRecord(
+  let fresh = TrainingRecord(
     steps: 0, seconds: 0, data: dataSpec, batch: o.batch, threads: Threads.count,
     updated: timestamp())
-  let fm = FileManager.default
-  if !args.has("fresh"), fm.fileExists(atPath: settings.statePath) {
-    try trainer.resume(from: settings.statePath)
-    let meta = try SafetensorsFile.read(path: settings.statePath).metadata
-    if let r = meta["record"].flatMap({
-      try? JSONDecoder().decode(TrainingRecord.self, from: Data($0.utf8))
-    }) {
-      record = r
-    }
-    print("resuming \(settings.statePath) at step \(trainer.step)")
-  } else if fm.fileExists(atPath: export) {
-    let (m, meta) = try ModelStore.loadS2FGAN(path: export)
-    for (dst, src) in zip(trainer.model.parameters, m.parameters) { dst.assign(src) }
-    for (s, p) in zip(trainer.ema.shadow, m.parameters) { s.assign(p) }
-    if let r = meta["training"].flatMap({
-      try? JSONDecoder().decode(TrainingRecord.self, from: Data($0.utf8))
-    }) {
-      record = r
-    }
-    print(
-      "warm start from \(export) (\(record.steps) steps trained before); optimizer state is new")
-  }
-  let startSteps = record.steps
-  let startSeconds = record.seconds
-  let firstStep = trainer.step
-  let t0 = Date()
-  func currentRecord(_ step: Int) -> TrainingRecord {
-    var r = record
-    r.steps = startSteps + (step - firstStep)
-    r.seconds = startSeconds + Date().timeIntervalSince(t0)
-    r.updated = timestamp()
-    return r
-  }
+  let keeper = RecordKeeper(
+    base: try resumeOrWarmStart(
+      args, settings: settings, export: export, fresh: fresh, step: { trainer.step },
+      resume: { try trainer.resume(from: $0) },
+      warmStart: { path in
+        let (m, meta) = try ModelStore.loadS2FGAN(path: path)
+        for (dst, src) in zip(trainer.model.parameters, m.parameters) { dst.assign(src) }
+        for (s, p) in zip(trainer.ema.shadow, m.parameters) { s.assign(p) }
+        return meta
+      }),
+    firstStep: trainer.step)
+  let currentRecord = keeper.record(at:)
   let columns = [
     "rec_l1", "sketch_l1", "edit_l1", "sketch_lat", "cls_mse", "ortho", "domain", "fm", "g_adv",
     "d_loss", "r1", "edit_score", "lat_cycle",
@@ -268,23 +226,18 @@ private func trainJudge(_ args: Arguments) throws {
   let source = JudgeBatchSource(options: o, threads: Threads.count)
   let settings = try runSettings(args, name: "judge")
   let export = args.string("export") ?? "assets/models/judge.safetensors"
-  var previousSeconds = 0.0
+  let fresh = TrainingRecord(
+    steps: 0, seconds: 0, data: "synth", batch: o.batch, threads: Threads.count,
+    updated: timestamp())
+  var base = fresh
   if !args.has("fresh"), FileManager.default.fileExists(atPath: settings.statePath) {
     try trainer.resume(from: settings.statePath)
     let meta = try SafetensorsFile.read(path: settings.statePath).metadata
-    if let r = meta["record"].flatMap({
-      try? JSONDecoder().decode(TrainingRecord.self, from: Data($0.utf8))
-    }) {
-      previousSeconds = r.seconds
-    }
+    base = RecordKeeper.decode(meta["record"]) ?? fresh
     print("resuming \(settings.statePath) at step \(trainer.step)")
   }
-  let t0 = Date()
-  func record(_ step: Int) -> TrainingRecord {
-    TrainingRecord(
-      steps: step, seconds: previousSeconds + Date().timeIntervalSince(t0), data: "synth",
-      batch: o.batch, threads: Threads.count, updated: timestamp())
-  }
+  let keeper = RecordKeeper(base: base, firstStep: trainer.step)
+  let record = keeper.record(at:)
   try runTraining(
     label: "judge", from: trainer.step, steps: o.steps, settings: settings,
     columns: ["attr_bce", "expr_ce", "id_ce"],
@@ -299,10 +252,58 @@ private func trainJudge(_ args: Arguments) throws {
       try ModelStore.save(
         trainer.judge, path: export,
         metadata: [
-          "model": "judge", "options": ModelStore.json(o), "training": ModelStore.json(record(step)),
+          "model": "judge", "options": ModelStore.json(o),
+          "training": ModelStore.json(record(step)),
           "trained": "true",
         ])
     },
     shouldStop: { stopRequested })
   print("saved \(settings.statePath) and \(export)")
+}
+
+/// The cumulative training record of a run, carried across resumes and warm starts.
+struct RecordKeeper {
+  let base: TrainingRecord
+  let firstStep: Int
+  let start = Date()
+
+  /// The record after `step` steps of this process (steps and seconds added to the base).
+  func record(at step: Int) -> TrainingRecord {
+    var r = base
+    r.steps = base.steps + (step - firstStep)
+    r.seconds = base.seconds + Date().timeIntervalSince(start)
+    r.updated = timestamp()
+    return r
+  }
+
+  /// Decodes a record stored as JSON metadata.
+  static func decode(_ json: String?) -> TrainingRecord? {
+    json.flatMap { try? JSONDecoder().decode(TrainingRecord.self, from: Data($0.utf8)) }
+  }
+}
+
+/// Resumes the run folder's state (exact), or warm-starts from the exported weights, or starts
+/// fresh; returns the record to continue from.
+///
+/// `resume(path)` loads a full state; `warmStart(path)` loads inference weights and returns
+/// their metadata.
+private func resumeOrWarmStart(
+  _ args: Arguments, settings: RunSettings, export: String, fresh: TrainingRecord,
+  step: () -> Int, resume: (String) throws -> Void,
+  warmStart: (String) throws -> [String: String]
+) throws -> TrainingRecord {
+  let fm = FileManager.default
+  if !args.has("fresh"), fm.fileExists(atPath: settings.statePath) {
+    try resume(settings.statePath)
+    let meta = try SafetensorsFile.read(path: settings.statePath).metadata
+    print("resuming \(settings.statePath) at step \(step())")
+    return RecordKeeper.decode(meta["record"]) ?? fresh
+  }
+  if fm.fileExists(atPath: export) {
+    let record = RecordKeeper.decode(try warmStart(export)["training"]) ?? fresh
+    print(
+      "warm start from \(export) (\(record.steps) steps trained before); optimizer state is new")
+    return record
+  }
+  return fresh
 }
