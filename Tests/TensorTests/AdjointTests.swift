@@ -58,6 +58,7 @@ final class AdjointTests: XCTestCase {
   func testResamplingMapsAreAdjoint() {
     let maps: [AxisMap] = [
       .linear(inputSize: 5, outputSize: 11), .linear(inputSize: 9, outputSize: 4),
+      .linear(inputSize: 6, outputSize: 12), .nearest(inputSize: 3, outputSize: 6),
       .nearest(inputSize: 3, outputSize: 7), .average(inputSize: 8, kernel: 2),
       .fir(inputSize: 7, kernel: [1, 3, 3, 1], padLow: 1, padHigh: 1, stride: 2),
     ]

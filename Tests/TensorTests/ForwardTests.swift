@@ -103,3 +103,26 @@ final class ForwardTests: XCTestCase {
     XCTAssertEqual((0..<5).map { _ in a.next() }, (0..<5).map { _ in b.next() })
   }
 }
+
+final class AxisMapFastPathTests: XCTestCase {
+  /// Row-wise fast paths (last axis) must equal the generic tap loop (any other axis).
+  func testLastAxisFastPathsMatchGenericPath() {
+    var rng = SplitMix64(seed: 31)
+    let maps: [AxisMap] = [
+      .linear(inputSize: 7, outputSize: 14), .nearest(inputSize: 5, outputSize: 10),
+      .fir(inputSize: 9, kernel: [1, 3, 3, 1].map { $0 / 8 }, padLow: 1, padHigh: 2),
+      .fir(inputSize: 9, kernel: [1, 3, 3, 1].map { $0 / 8 }, padLow: 1, padHigh: 1, stride: 2),
+      .average(inputSize: 8, kernel: 2),
+    ]
+    for m in maps {
+      let x = Tensor.randomNormal([2, 3, m.inputSize], using: &rng)
+      let fast = x.mapAxis(2, m)
+      let generic = x.permuted([0, 2, 1]).mapAxis(1, m).permuted([0, 2, 1])
+      assertClose(fast, generic, atol: 1e-6)
+      let y = Tensor.randomNormal([2, 3, m.outputSize], using: &rng)
+      let fastT = y.mapAxis(2, m, transposed: true)
+      let genericT = y.permuted([0, 2, 1]).mapAxis(1, m, transposed: true).permuted([0, 2, 1])
+      assertClose(fastT, genericT, atol: 1e-6)
+    }
+  }
+}

@@ -15,6 +15,8 @@ public struct AxisMap: Sendable, Equatable {
   var filter: (kernel: [Float], stride: Int, padLow: Int)?
   /// Set for integer nearest upsampling: output o reads `x[o / factor]`.
   var repeatFactor: Int?
+  /// Set for linear ×2 upsampling with half-pixel centres (taps ¼ and ¾, clamped at the ends).
+  var linearDouble = false
 
   public static func == (a: AxisMap, b: AxisMap) -> Bool {
     a.inputSize == b.inputSize && a.outputSize == b.outputSize && a.offsets == b.offsets
@@ -71,7 +73,7 @@ public struct AxisMap: Sendable, Equatable {
   /// Linear resampling with half-pixel centres (PyTorch `align_corners=False`).
   public static func linear(inputSize n: Int, outputSize m: Int) -> AxisMap {
     let scale = Float(n) / Float(m)
-    return AxisMap(inputSize: n, outputSize: m) { o in
+    var map = AxisMap(inputSize: n, outputSize: m) { o in
       var src = (Float(o) + 0.5) * scale - 0.5
       if src < 0 { src = 0 }
       let i0 = min(Int(src), n - 1)
@@ -79,6 +81,8 @@ public struct AxisMap: Sendable, Equatable {
       let f = src - Float(i0)
       return i0 == i1 ? [(i0, Float(1))] : [(i0, 1 - f), (i1, f)]
     }
+    map.linearDouble = m == 2 * n && n >= 2
+    return map
   }
 
   /// Applies the map along the middle axis of `[outer, inputSize, inner]` into
@@ -148,6 +152,30 @@ public struct AxisMap: Sendable, Equatable {
   ) -> Bool {
     let inN = transposed ? outputSize : inputSize
     let outN = transposed ? inputSize : outputSize
+    if linearDouble {
+      let n = inputSize
+      for r in 0..<rows {
+        let s = src + r * inN
+        let d = dst + r * outN
+        if transposed {
+          // The adjoint of the forward loop below, written as a gather per input sample.
+          for i in 0..<n {
+            var acc = 0.75 * (s[2 * i] + s[2 * i + 1])
+            acc += i + 1 < n ? 0.25 * s[2 * i + 2] : 0.25 * s[2 * i + 1]
+            acc += i > 0 ? 0.25 * s[2 * i - 1] : 0.25 * s[0]
+            d[i] = acc
+          }
+        } else {
+          for i in 0..<n {
+            let left = i > 0 ? s[i - 1] : s[0]
+            let right = i + 1 < n ? s[i + 1] : s[n - 1]
+            d[2 * i] = 0.25 * left + 0.75 * s[i]
+            d[2 * i + 1] = 0.75 * s[i] + 0.25 * right
+          }
+        }
+      }
+      return true
+    }
     if let f = repeatFactor {
       for r in 0..<rows {
         let s = src + r * inN
