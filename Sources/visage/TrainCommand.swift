@@ -97,17 +97,14 @@ private func trainSARGAN(_ args: Arguments) throws {
   let trainer = SARGANTrainer(config: config, options: o)
   let settings = try runSettings(args, name: "sargan")
   let export = args.string("export") ?? "assets/models/sargan.safetensors"
-  let fresh = TrainingRecord(
-    steps: 0, seconds: 0, data: dataSpec, batch: o.batch, threads: Threads.count,
-    updated: timestamp())
+  let fresh = TrainingRecord.start(data: dataSpec, batch: o.batch)
   let keeper = RecordKeeper(
     base: try resumeOrWarmStart(
       args, settings: settings, export: export, fresh: fresh, step: { trainer.step },
       resume: { try trainer.resume(from: $0) },
       warmStart: { path in
         let (g, meta) = try ModelStore.loadSARGAN(path: path)
-        for (dst, src) in zip(trainer.generator.parameters, g.parameters) { dst.assign(src) }
-        for (s, p) in zip(trainer.ema.shadow, g.parameters) { s.assign(p) }
+        adopt(g.parameters, into: trainer.generator.parameters, ema: trainer.ema)
         return meta
       }),
     firstStep: trainer.step)
@@ -167,17 +164,14 @@ private func trainS2F(_ args: Arguments) throws {
   let trainer = S2FTrainer(config: config, options: o)
   let settings = try runSettings(args, name: "s2fgan")
   let export = args.string("export") ?? "assets/models/s2fgan.safetensors"
-  let fresh = TrainingRecord(
-    steps: 0, seconds: 0, data: dataSpec, batch: o.batch, threads: Threads.count,
-    updated: timestamp())
+  let fresh = TrainingRecord.start(data: dataSpec, batch: o.batch)
   let keeper = RecordKeeper(
     base: try resumeOrWarmStart(
       args, settings: settings, export: export, fresh: fresh, step: { trainer.step },
       resume: { try trainer.resume(from: $0) },
       warmStart: { path in
         let (m, meta) = try ModelStore.loadS2FGAN(path: path)
-        for (dst, src) in zip(trainer.model.parameters, m.parameters) { dst.assign(src) }
-        for (s, p) in zip(trainer.ema.shadow, m.parameters) { s.assign(p) }
+        adopt(m.parameters, into: trainer.model.parameters, ema: trainer.ema)
         return meta
       }),
     firstStep: trainer.step)
@@ -226,9 +220,7 @@ private func trainJudge(_ args: Arguments) throws {
   let source = JudgeBatchSource(options: o, threads: Threads.count)
   let settings = try runSettings(args, name: "judge")
   let export = args.string("export") ?? "assets/models/judge.safetensors"
-  let fresh = TrainingRecord(
-    steps: 0, seconds: 0, data: "synth", batch: o.batch, threads: Threads.count,
-    updated: timestamp())
+  let fresh = TrainingRecord.start(data: "synth", batch: o.batch)
   var base = fresh
   if !args.has("fresh"), FileManager.default.fileExists(atPath: settings.statePath) {
     try trainer.resume(from: settings.statePath)
@@ -259,6 +251,21 @@ private func trainJudge(_ args: Arguments) throws {
     },
     shouldStop: { stopRequested })
   print("saved \(settings.statePath) and \(export)")
+}
+
+extension TrainingRecord {
+  /// The record of a run that starts from nothing.
+  static func start(data: String, batch: Int) -> TrainingRecord {
+    TrainingRecord(
+      steps: 0, seconds: 0, data: data, batch: batch, threads: Threads.count,
+      updated: timestamp())
+  }
+}
+
+/// Copies shipped weights into a trainer's parameters and its EMA shadow (warm start).
+private func adopt(_ weights: [Tensor], into parameters: [Tensor], ema: EMA) {
+  for (dst, src) in zip(parameters, weights) { dst.assign(src) }
+  for (shadow, src) in zip(ema.shadow, weights) { shadow.assign(src) }
 }
 
 /// The cumulative training record of a run, carried across resumes and warm starts.
