@@ -31,6 +31,7 @@ let trainUsage = """
     --sample-every N     steps between sample grids (default 250)
     --lr X               learning rate
     --adv X              adversarial loss weight (0 disables the discriminator for sargan)
+    --pair-focus X       sargan: weight of the paired L1 inside the changed region (default 10)
   Stop with Ctrl-C: the run saves and exits; running the same command again resumes exactly.
   """
 
@@ -42,7 +43,7 @@ func runTrainCommand(_ words: [String]) throws -> Int32 {
     Array(words.dropFirst()),
     valued: [
       "steps", "batch", "threads", "data", "run", "export", "checkpoint-seconds", "sample-every",
-      "lr", "adv", "variant", "seed",
+      "lr", "adv", "pair-focus", "variant", "seed",
     ])
   Threads.configure(args.string("threads").flatMap(Int.init))
   installStopHandler()
@@ -82,6 +83,7 @@ private func trainSARGAN(_ args: Arguments) throws {
   o.learningRateG = try args.float("lr", default: o.learningRateG)
   o.learningRateD = o.learningRateG
   o.lambdaAdversarial = try args.float("adv", default: o.lambdaAdversarial)
+  o.lambdaPairFocus = try args.float("pair-focus", default: o.lambdaPairFocus)
   let names = FaceExpression.allCases.map(\.description)
   let dataSpec = args.string("data") ?? "synth"
   let source: ExpressionBatchSource
@@ -110,7 +112,7 @@ private func trainSARGAN(_ args: Arguments) throws {
     firstStep: trainer.step)
   let currentRecord = keeper.record(at:)
   let columns = [
-    "g_total", "g_pair", "g_adv", "g_cls", "g_cyc", "d_adv", "d_cls", "d_gp", "mask_mean",
+    "g_total", "g_pair", "g_focus", "g_adv", "g_cls", "g_cyc", "d_adv", "d_cls", "d_gp", "mask_mean",
   ]
   try runTraining(
     label: "sargan", from: trainer.step, steps: o.steps, settings: settings, columns: columns,

@@ -90,4 +90,63 @@ final class SARGANTests: XCTestCase {
       XCTAssertEqual(p.scalars, q.scalars)
     }
   }
+
+  func testChangedRegionMarksMovedPixelsAndTheirNeighbours() {
+    var a = [Float](repeating: 0, count: 2 * 3 * 6 * 6)
+    var b = a
+    // Image 0: pixel (2, 3) changes strongly in one channel; image 1 changes below threshold.
+    b[(0 * 3 + 1) * 36 + 2 * 6 + 3] = 0.9
+    b[(1 * 3 + 0) * 36 + 4 * 6 + 4] = 0.01
+    a[(1 * 3 + 2) * 36] = 0.03
+    let m = SARGANTrainer.changedRegion(
+      from: Tensor(a, shape: [2, 3, 6, 6]), to: Tensor(b, shape: [2, 3, 6, 6]), threshold: 0.02
+    ).scalars
+    XCTAssertEqual(m.count, 2 * 36)
+    for y in 0..<6 {
+      for x in 0..<6 {
+        let expected: Float = abs(y - 2) <= 1 && abs(x - 3) <= 1 ? 1 : 0
+        XCTAssertEqual(m[y * 6 + x], expected, "image 0 at (\(y), \(x))")
+      }
+    }
+    XCTAssertEqual(m[36...].reduce(0, +), 0)
+  }
+
+  func testFocusedPairLossIsLoggedOnlyWhenTheTargetDiffers() throws {
+    var o = SARGANOptions()
+    o.batch = 2
+    o.lambdaAdversarial = 0
+    o.lambdaCycle = 0
+    let trainer = SARGANTrainer(config: config, options: o)
+    var batch = try FakeExpressionSource(size: 32, expressions: 4).batch(step: 0, size: 2)
+    batch.targets = batch.sources
+    XCTAssertNil(trainer.train(batch)["g_focus"])
+    batch.targets = batch.sources * 0.5 - 0.3
+    let logs = trainer.train(batch)
+    let focus = try XCTUnwrap(logs["g_focus"])
+    // Every pixel changed here, so the focused term is the plain mean error.
+    XCTAssertEqual(focus, logs["g_pair"]!, accuracy: 1e-4)
+  }
+
+  func testLogWithOtherColumnsIsSetAsideNotMixed() throws {
+    let dir = NSTemporaryDirectory() + "csvlog-\(UUID().uuidString)"
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let path = dir + "/log.csv"
+    do {
+      let log = try CSVLog(path: path, columns: ["step", "a"])
+      log.append(["step": 1, "a": 2])
+    }
+    do {
+      let log = try CSVLog(path: path, columns: ["step", "a"])
+      log.append(["step": 2, "a": 3])
+    }
+    XCTAssertEqual(try String(contentsOfFile: path, encoding: .utf8), "step,a\n1,2\n2,3\n")
+    do {
+      let log = try CSVLog(path: path, columns: ["step", "a", "b"])
+      log.append(["step": 3, "b": 4])
+    }
+    XCTAssertEqual(try String(contentsOfFile: path, encoding: .utf8), "step,a,b\n3,,4\n")
+    XCTAssertEqual(
+      try String(contentsOfFile: path + ".1", encoding: .utf8), "step,a\n1,2\n2,3\n")
+  }
 }

@@ -7,9 +7,23 @@ public final class CSVLog {
   let handle: FileHandle
   let columns: [String]
 
-  /// Opens (or creates) `path`; an existing file keeps its rows (resume).
+  /// Opens (or creates) `path`; an existing file keeps its rows (resume). An existing file whose
+  /// header names other columns (a newer trainer logs more) is kept beside it as
+  /// `path` + `.N` and a new file is started, so no row is lost and no file mixes layouts.
   public init(path: String, columns: [String]) throws {
     self.columns = columns
+    let header = columns.joined(separator: ",")
+    if let old = try? String(contentsOfFile: path, encoding: .utf8),
+      old.split(separator: "\n", maxSplits: 1).first.map(String.init) != header
+    {
+      var n = 1
+      while FileManager.default.fileExists(atPath: "\(path).\(n)") { n += 1 }
+      do {
+        try FileManager.default.moveItem(atPath: path, toPath: "\(path).\(n)")
+      } catch {
+        throw TrainingError.io("cannot set aside \(path): \(error)")
+      }
+    }
     if !FileManager.default.fileExists(atPath: path) {
       try (columns.joined(separator: ",") + "\n").write(
         toFile: path, atomically: true, encoding: .utf8)

@@ -14,6 +14,12 @@ public struct SARGANOptions: Codable, Sendable, Equatable {
   public var beta2: Float = 0.999
   /// L1 to the paired ground truth (our data has it; the original has no such term).
   public var lambdaPair: Float = 10
+  /// L1 to the paired ground truth inside the region the expression changes, normalised by that
+  /// region's size, so that small moving parts (mouth corners, brows) are not drowned by the
+  /// unchanged pixels that dominate the plain pair loss.
+  public var lambdaPairFocus: Float = 10
+  /// Per-pixel change (mean over channels, images in [-1, 1]) that marks the changed region.
+  public var focusThreshold: Float = 0.02
   /// WGAN adversarial weight; 0 skips the discriminator entirely.
   public var lambdaAdversarial: Float = 1
   public var lambdaClassification: Float = 1
@@ -95,6 +101,16 @@ public final class SARGANTrainer {
       let pair = Loss.l1(fake, targets)
       lossG = lossG + pair * o.lambdaPair
       logs["g_pair"] = Double(pair.item)
+      if o.lambdaPairFocus > 0 {
+        let region = Self.changedRegion(
+          from: b.sources, to: targets, threshold: o.focusThreshold)
+        let pixels = region.sum().item * Float(targets.shape[1])
+        if pixels > 0 {
+          let focus = ((fake - targets).abs() * region).sum() * (1 / pixels)
+          lossG = lossG + focus * o.lambdaPairFocus
+          logs["g_focus"] = Double(focus.item)
+        }
+      }
     }
     if o.lambdaAdversarial > 0 {
       let (src, logits) = discriminator(fake)
@@ -123,6 +139,45 @@ public final class SARGANTrainer {
     logs["mask_mean"] = Double(mask.mean().item)
     step += 1
     return logs
+  }
+
+  /// The pixels an expression edit changes: a `[n,1,h,w]` 0/1 mask where the channel-mean
+  /// absolute difference between `source` and `target` (NCHW) exceeds `threshold`, grown by one
+  /// pixel in each direction so that edges of moving parts count.
+  public static func changedRegion(from source: Tensor, to target: Tensor, threshold: Float)
+    -> Tensor
+  {
+    let (n, c, h, w) = (source.shape[0], source.shape[1], source.shape[2], source.shape[3])
+    let a = source.scalars
+    let b = target.scalars
+    var changed = [Bool](repeating: false, count: n * h * w)
+    for i in 0..<n {
+      for p in 0..<(h * w) {
+        var d: Float = 0
+        for k in 0..<c { d += abs(a[(i * c + k) * h * w + p] - b[(i * c + k) * h * w + p]) }
+        changed[i * h * w + p] = d / Float(c) > threshold
+      }
+    }
+    var mask = [Float](repeating: 0, count: n * h * w)
+    for i in 0..<n {
+      for y in 0..<h {
+        for x in 0..<w {
+          var hit = false
+          for dy in -1...1 where !hit {
+            for dx in -1...1 {
+              let yy = y + dy
+              let xx = x + dx
+              if yy >= 0, yy < h, xx >= 0, xx < w, changed[(i * h + yy) * w + xx] {
+                hit = true
+                break
+              }
+            }
+          }
+          mask[(i * h + y) * w + x] = hit ? 1 : 0
+        }
+      }
+    }
+    return Tensor(mask, shape: [n, 1, h, w])
   }
 
   /// A generator carrying the EMA weights (for samples, evaluation and export).
