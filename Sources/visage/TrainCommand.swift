@@ -112,7 +112,8 @@ private func trainSARGAN(_ args: Arguments) throws {
     firstStep: trainer.step)
   let currentRecord = keeper.record(at:)
   let columns = [
-    "g_total", "g_pair", "g_focus", "g_adv", "g_cls", "g_cyc", "d_adv", "d_cls", "d_gp", "mask_mean",
+    "g_total", "g_pair", "g_focus", "g_adv", "g_cls", "g_cyc", "d_adv", "d_cls", "d_gp",
+    "mask_mean",
   ]
   try runTraining(
     label: "sargan", from: trainer.step, steps: o.steps, settings: settings, columns: columns,

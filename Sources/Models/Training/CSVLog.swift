@@ -7,9 +7,10 @@ public final class CSVLog {
   let handle: FileHandle
   let columns: [String]
 
-  /// Opens (or creates) `path`; an existing file keeps its rows (resume). An existing file whose
-  /// header names other columns (a newer trainer logs more) is kept beside it as
-  /// `path` + `.N` and a new file is started, so no row is lost and no file mixes layouts.
+  /// Opens (or creates) `path`; an existing file keeps its rows (resume).
+  ///
+  /// An existing file whose header names other columns (a newer trainer logs more) is kept beside
+  /// it as `path` + `.N` and a new file is started, so no row is lost and no file mixes layouts.
   public init(path: String, columns: [String]) throws {
     self.columns = columns
     let header = columns.joined(separator: ",")
