@@ -139,6 +139,18 @@ static inline void cn_install_signal_handlers(void) {
   }
 }
 
+/// Stops the process as a shell's Ctrl-Z would (default SIGTSTP action) and returns once it is
+/// continued; the handler that was installed for SIGTSTP is put back afterwards.
+static inline void cn_stop_self(void) {
+  struct sigaction dfl, old;
+  memset(&dfl, 0, sizeof dfl);
+  dfl.sa_handler = SIG_DFL;
+  sigemptyset(&dfl.sa_mask);
+  sigaction(SIGTSTP, &dfl, &old);
+  raise(SIGTSTP);
+  sigaction(SIGTSTP, &old, NULL);
+}
+
 /// The signal that asked the editor to quit (0: none).
 static inline int cn_pending_quit_signal(void) { return *cn_quit_signal_slot(); }
 

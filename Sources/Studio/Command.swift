@@ -8,7 +8,8 @@ import Models
 ///
 /// Text forms (see `docs/editor.md`): `open [--as=sketch|photo] PATH`, `set ATTR V`,
 /// `add ATTR D`, `reset [ATTR|expr]`, `expr NAME [I]`, `expr none`, `intensity I`,
-/// `variant dis|dec`, `crop X Y W H`, `crop off`, `save PATH`, `save! PATH`, `undo`, `redo`,
+/// `variant dis|dec`, `crop X Y W H`, `crop off`, `new` (a blank sketch canvas),
+/// `draw W X,Y …`, `erase W X,Y …`, `strokes clear`, `save PATH`, `save! PATH`, `undo`, `redo`,
 /// `play R [N]`, `reload`, `quit`.
 public enum Command: Equatable, Sendable {
   case open(path: String, kind: SourceKind?)
@@ -22,6 +23,10 @@ public enum Command: Equatable, Sendable {
   case variant(EditVariant)
   case crop(CropRect)
   case uncrop
+  /// A pen or eraser stroke on the sketch.
+  case stroke(Stroke)
+  /// Removes every stroke.
+  case clearStrokes
   case save(path: String, overwrite: Bool)
   case undo
   case redo
@@ -83,6 +88,16 @@ public enum Command: Equatable, Sendable {
       path = unquote(path)
       guard !path.isEmpty else { throw StudioError.syntax("usage: open [--as=sketch|photo] PATH") }
       return .open(path: path, kind: kind)
+    case "new":
+      try expect(0...0, "new")
+      return .open(path: SourceLoader.blankCanvas, kind: .sketch)
+    case "draw", "erase":
+      return .stroke(try Stroke.parse(erase: verb == "erase", args))
+    case "strokes":
+      guard args.count == 1, ["clear", "off", "none"].contains(args[0].lowercased()) else {
+        throw StudioError.syntax("usage: strokes clear")
+      }
+      return .clearStrokes
     case "set", "s":
       try expect(2...2, "set ATTRIBUTE VALUE (VALUE in [-1, 1])")
       return .set(try attribute(args[0]), try value(args[1], -1...1, "value"))
@@ -171,6 +186,8 @@ public enum Command: Equatable, Sendable {
     case .variant(let v): return "variant \(v.rawValue)"
     case .crop(let c): return "crop \(c)"
     case .uncrop: return "crop off"
+    case .stroke(let s): return s.text
+    case .clearStrokes: return "strokes clear"
     case .save(let p, let o): return (o ? "save! " : "save ") + p
     case .undo: return "undo"
     case .redo: return "redo"

@@ -15,6 +15,8 @@ public struct EditState: Equatable, Sendable {
   public var sourceKind: SourceKind?
   /// Photo crop; nil means the centred square.
   public var crop: CropRect?
+  /// Pen and eraser strokes drawn on a sketch, in order (part of the source, not an edit).
+  public var strokes: [Stroke]
   /// One target per attribute in `Vocabulary.attributes` order.
   public var targets: [Float?]
   /// The attribute-editing module.
@@ -29,6 +31,7 @@ public struct EditState: Equatable, Sendable {
     sourcePath = nil
     sourceKind = nil
     crop = nil
+    strokes = []
     targets = Array(repeating: nil, count: Vocabulary.attributes.count)
     variant = .dis
     expression = nil
@@ -49,6 +52,7 @@ public struct EditState: Equatable, Sendable {
     s.sourcePath = sourcePath
     s.sourceKind = sourceKind
     s.crop = crop
+    s.strokes = strokes
     s.variant = variant
     return s
   }
@@ -60,6 +64,7 @@ public struct EditState: Equatable, Sendable {
       lines.append(Command.open(path: p, kind: sourceKind).text)
     }
     if let c = crop { lines.append(Command.crop(c).text) }
+    lines += strokes.map { Command.stroke($0).text }
     if variant != .dis { lines.append(Command.variant(variant).text) }
     for a in Vocabulary.attributes {
       if let t = targets[a.rawValue] { lines.append(Command.set(a, t).text) }
@@ -71,7 +76,7 @@ public struct EditState: Equatable, Sendable {
 
 extension EditState: Codable {
   private enum Keys: String, CodingKey {
-    case source, kind, crop, targets, variant, expression, intensity
+    case source, kind, crop, strokes, targets, variant, expression, intensity
   }
 
   public init(from decoder: Decoder) throws {
@@ -80,6 +85,12 @@ extension EditState: Codable {
     sourcePath = try c.decodeIfPresent(String.self, forKey: .source)
     sourceKind = try c.decodeIfPresent(SourceKind.self, forKey: .kind)
     crop = try c.decodeIfPresent(CropRect.self, forKey: .crop)
+    for line in try c.decodeIfPresent([String].self, forKey: .strokes) ?? [] {
+      guard case .stroke(let stroke)? = try Command.parse(line) else {
+        throw StudioError.syntax("'\(line)' in recipe strokes is not a stroke")
+      }
+      strokes.append(stroke)
+    }
     let named = try c.decodeIfPresent([String: Float].self, forKey: .targets) ?? [:]
     for (name, value) in named {
       guard let a = Vocabulary.attribute(named: name) else {
@@ -102,6 +113,7 @@ extension EditState: Codable {
     try c.encodeIfPresent(sourcePath, forKey: .source)
     try c.encodeIfPresent(sourceKind, forKey: .kind)
     try c.encodeIfPresent(crop, forKey: .crop)
+    if !strokes.isEmpty { try c.encode(strokes.map(\.text), forKey: .strokes) }
     var named: [String: Float] = [:]
     for a in Vocabulary.attributes {
       if let t = targets[a.rawValue] { named[a.description] = t }

@@ -121,12 +121,9 @@ public final class ModelRenderer: Renderer, @unchecked Sendable {
   /// FNV-1a of a file's bytes, as 8 hex digits.
   static func fingerprint(path: String) -> String {
     guard let data = FileManager.default.contents(atPath: path) else { return "unreadable" }
-    var h: UInt64 = 0xcbf2_9ce4_8422_2325
-    for b in data {
-      h ^= UInt64(b)
-      h = h &* 0x100_0000_01b3
-    }
-    return String(format: "%08x", UInt32(truncatingIfNeeded: h ^ (h >> 32)))
+    var h = StableHash()
+    h.add(bytes: data)
+    return h.hex
   }
 
   public func render(_ request: RenderRequest) throws -> RenderedEdit {

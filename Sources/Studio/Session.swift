@@ -37,6 +37,7 @@ public final class Session {
   private var sources: [String: LoadedSource] = [:]
   private var generation = 0
   private var playDepth = 0
+  private var painted: (sourceKey: String, strokes: [Stroke], key: String, image: Image)?
 
   /// A session drawing with `renderer`, journaling to `journal`, with `macros`.
   public init(
@@ -115,6 +116,14 @@ public final class Session {
     _ = try change(command)
   }
 
+  /// Shows `command` applied to `start` (not to the current state) without undo, journal or
+  /// macro: for gestures whose command grows as they go, such as a stroke being drawn.
+  public func preview(_ command: Command, from start: EditState) throws {
+    precondition(command.changesState, "preview of a non-editing command")
+    try adopt(start)
+    _ = try change(command)
+  }
+
   /// Ends a gesture started at `start` as one undoable `command`.
   public func commit(_ command: Command, from start: EditState) {
     guard state != start else { return }
@@ -164,10 +173,29 @@ public final class Session {
 
   /// A render request for `s` (which must share the current source).
   public func renderRequest(for s: EditState) -> RenderRequest? {
-    guard let src = source else { return nil }
+    guard let src = source, let (key, image) = input(for: s) else { return nil }
     generation += 1
     return RenderRequest(
-      sourceKey: src.key, input: src.input, kind: src.kind, state: s, generation: generation)
+      sourceKey: key, input: image, kind: src.kind, state: s, generation: generation)
+  }
+
+  /// The model input of the current state: the prepared source with its strokes painted.
+  public var input: Image? { input(for: state)?.image }
+
+  /// The cache key and model input for `s`: the source's, or a painted copy when `s` has
+  /// strokes (the last painted copy is kept, so a drag repaints only when a stroke changes).
+  private func input(for s: EditState) -> (key: String, image: Image)? {
+    guard let src = source else { return nil }
+    guard !s.strokes.isEmpty else { return (src.key, src.input) }
+    if let hit = painted, hit.sourceKey == src.key, hit.strokes == s.strokes {
+      return (hit.key, hit.image)
+    }
+    var hasher = StableHash()
+    for stroke in s.strokes { hasher.add(stroke.text) }
+    let key = "\(src.key)|strokes \(s.strokes.count) \(hasher.hex)"
+    let image = Stroke.apply(s.strokes, to: src.input)
+    painted = (src.key, s.strokes, key, image)
+    return (key, image)
   }
 
   /// Renders the current state now, on this thread.
@@ -198,6 +226,9 @@ public final class Session {
       source = loaded
       state = s
       scores = nil
+      if loaded.path == SourceLoader.blankCanvas {
+        return "blank sketch canvas — press d to draw with the mouse"
+      }
       let size = "\(loaded.original.width)×\(loaded.original.height)"
       return "opened \((path as NSString).lastPathComponent) (\(loaded.kind.rawValue), \(size))"
     case .set(let a, let v):
@@ -242,6 +273,20 @@ public final class Session {
       source = try load(src.path, src.kind, c)
       state.crop = c
       return "cropped to \(c)"
+    case .stroke(let stroke):
+      guard let src = source else {
+        throw StudioError.invalid("no source open (use: new, or open a sketch)")
+      }
+      guard src.kind == .sketch else {
+        throw StudioError.invalid("strokes go on sketches; this source is a photo (new starts one)")
+      }
+      guard !stroke.points.isEmpty else { throw StudioError.invalid("an empty stroke") }
+      state.strokes.append(stroke)
+      return stroke.erase ? "erased" : "drew a stroke (\(state.strokes.count) in all)"
+    case .clearStrokes:
+      guard !state.strokes.isEmpty else { throw StudioError.invalid("no strokes to clear") }
+      state.strokes = []
+      return "strokes cleared"
     case .uncrop:
       guard let src = source else { throw StudioError.invalid("no source open") }
       source = try load(src.path, src.kind, nil)

@@ -20,16 +20,28 @@ public struct LoadedSource: Sendable {
 public enum SourceLoader {
   /// The absolute form of `path` (relative to the working directory, `~` expanded).
   public static func absolute(_ path: String) -> String {
+    if path == blankCanvas { return path }
     let expanded = (path as NSString).expandingTildeInPath
     if expanded.hasPrefix("/") { return (expanded as NSString).standardizingPath }
     let cwd = FileManager.default.currentDirectoryPath
     return ((cwd as NSString).appendingPathComponent(expanded) as NSString).standardizingPath
   }
 
+  /// The path that names a blank sketch canvas (white paper at the model size).
+  public static let blankCanvas = ":blank"
+
   /// Reads `path` and prepares it at `size` × `size`.
+  ///
+  /// ``blankCanvas`` gives white paper to draw on.
   public static func load(
     path: String, kind: SourceKind?, crop: CropRect?, size: Int
   ) throws -> LoadedSource {
+    if path == blankCanvas {
+      let paper = Image(width: size, height: size, channels: 1, value: 1)
+      return LoadedSource(
+        path: blankCanvas, original: paper, kind: .sketch, input: paper,
+        key: "\(blankCanvas)|\(size)")
+    }
     let abs = absolute(path)
     let image: Image
     do {

@@ -45,6 +45,7 @@ public enum EditorApp {
     let controller = EditorController(
       session: session, worker: worker,
       layout: Layout(columns: Int(cn_cols()), rows: Int(cn_lines())))
+    controller.capabilities = caps
     open(options.file, controller)
     if !renderer.status.problems.isEmpty, case .normal = controller.mode {
       let opened = controller.message.map { $0.text + " — " } ?? ""
@@ -101,11 +102,19 @@ public enum EditorApp {
         controller.layout = Layout(columns: Int(cn_cols()), rows: Int(cn_lines()))
         if let w = TerminalProbe.windowSize()?.cellSize, options.cellSize == nil {
           screen.capabilities.cellSize = w
+          controller.capabilities.cellSize = w
         }
         clearok(cn_curscr(), true)
         screen.invalidate()
         terminal.enableDragReports()
         controller.say("resized to \(cn_cols())×\(cn_lines())")
+        continue
+      }
+      if key == .ctrl("z") {
+        terminal.suspend()
+        controller.layout = Layout(columns: Int(cn_cols()), rows: Int(cn_lines()))
+        screen.invalidate()
+        controller.say("welcome back")
         continue
       }
       if key == .ctrl("l") {

@@ -44,7 +44,21 @@ public final class EditorController {
   /// Bumped whenever something visible changes.
   public private(set) var version = 0
   /// Bumped when the result or baseline image changes.
-  public private(set) var imageVersion = 0
+  public internal(set) var imageVersion = 0
+
+  /// How previews are drawn (placement of the source image for mouse drawing and cropping).
+  public var capabilities = TerminalCapabilities.decide(
+    environment: [:], replies: nil, window: nil, isTTY: true, forcedMode: .truecolor)
+  /// Draw mode's brush, or nil outside draw mode.
+  public internal(set) var canvas: (tool: CanvasTool, width: Int)?
+  /// The crop box being framed, or nil outside crop mode.
+  public internal(set) var cropBox: CropRect? {
+    didSet { cropOverlayCache = nil }
+  }
+  var strokeDrag: (start: EditState, points: [Stroke.Point])?
+  var cropGesture: CropGesture?
+  var lastBrushWidth = 2
+  private var cropOverlayCache: (box: CropRect, key: String, image: Image)?
 
   private var drag:
     (command: (Float) -> Command, track: SliderTrack, start: EditState, last: Command?)?
@@ -64,6 +78,17 @@ public final class EditorController {
     self.worker = worker
     self.layout = layout
     geometry = PanelGeometry(layout: layout)
+  }
+
+  /// The image in the source panel: the model input with its strokes, or in crop mode the
+  /// original with the crop box.
+  public var sourcePreview: Image? {
+    guard let src = session.source else { return nil }
+    guard let box = cropBox else { return session.input }
+    if let c = cropOverlayCache, c.box == box, c.key == src.key { return c.image }
+    let image = cropOverlay(box, on: src.original)
+    cropOverlayCache = (box, src.key, image)
+    return image
   }
 
   /// The attribute with the cursor.
@@ -145,6 +170,8 @@ public final class EditorController {
 
   /// Forgets images (after opening another source).
   func sourceChanged() {
+    cropBox = nil
+    if session.source?.kind != .sketch { canvas = nil }
     result = nil
     baseline = nil
     baselineKey = nil
@@ -184,6 +211,7 @@ public final class EditorController {
   /// Applies a command to the session and reports the outcome.
   public func apply(_ command: Command) {
     let oldKey = session.source?.key
+    let oldStrokes = session.state.strokes
     do {
       let text = try session.apply(command)
       if !text.isEmpty { say(text) }
@@ -192,6 +220,7 @@ public final class EditorController {
       say("\(error)", error: true)
     }
     if session.source?.key != oldKey { sourceChanged() }
+    if session.state.strokes != oldStrokes { imageVersion += 1 }
     version += 1
     requestRender()
   }
@@ -248,9 +277,12 @@ public final class EditorController {
       break
     }
     if case .mouse(let m) = key {
+      if cropBox != nil && handleCropMouse(m) { return }
+      if canvas != nil && handleCanvasMouse(m) { return }
       handleMouse(m)
       return
     }
+    if !pendingQ && !pendingAt && (handleCropKey(key) || handleCanvasKey(key)) { return }
     if pendingQ {
       pendingQ = false
       message = nil
@@ -298,6 +330,9 @@ public final class EditorController {
       imageVersion += 1
     case .char("v"): apply(.variant(session.state.variant == .dis ? .dec : .dis))
     case .char("R"): apply(.resetAll)
+    case .char("d"): toggleDrawMode()
+    case .char("c"): toggleCropMode()
+    case .char("N"): apply(.open(path: SourceLoader.blankCanvas, kind: .sketch))
     case .char("q"):
       if session.recording != nil {
         stopRecording()

@@ -124,14 +124,16 @@ public final class EditorScreen {
   }
 
   private func previewImage(_ c: EditorController, source: Bool) -> Image? {
-    if source { return c.session.source?.input }
+    if source { return c.sourcePreview }
     return c.showBefore ? c.baseline : c.result
   }
 
   private func drawPreviews(_ c: EditorController) {
     let L = c.layout
-    let sourceTitle = c.session.source.map { "input · \($0.kind.rawValue)" } ?? "input"
-    box(L.source, title: sourceTitle, focused: false)
+    var sourceTitle = c.session.source.map { "input · \($0.kind.rawValue)" } ?? "input"
+    if let (tool, width) = c.canvas { sourceTitle = "draw · \(tool.rawValue) \(width)px" }
+    if c.cropBox != nil { sourceTitle = "crop · Enter applies" }
+    box(L.source, title: sourceTitle, focused: c.canvas != nil || c.cropBox != nil)
     var resultTitle = c.showBefore ? "BEFORE (unedited)" : "result"
     if !c.upToDate { resultTitle += " …" }
     box(L.result, title: resultTitle, focused: false)
@@ -306,9 +308,15 @@ public final class EditorScreen {
     } else {
       let common = "  b before/after  u undo  s save  q rec  @ play  ? help"
       let hints =
-        c.focus == .attributes
-        ? " ↑↓ select  ←→ adjust  ⇧←→ ×5  0 reset  Tab expression" + common
-        : " ←→ choose/adjust  ↑↓ row  0 none  Tab attributes" + common
+        c.cropBox != nil
+        ? " crop: drag to move · drag a corner to resize · ←→↑↓ move · +/- size · Enter apply"
+          + " · 0 remove · Esc cancel"
+        : c.canvas != nil
+          ? " draw: drag on the input · e pen/eraser · [ ] brush width · C clear strokes"
+            + " · u undo · d/Esc done"
+          : c.focus == .attributes
+            ? " ↑↓ select  ←→ adjust  ⇧←→ ×5  0 reset  Tab expression" + common
+            : " ←→ choose/adjust  ↑↓ row  0 none  Tab attributes" + common
       put(r.y, 0, hints, cn_attr_dim(), 0, width: r.width)
     }
   }

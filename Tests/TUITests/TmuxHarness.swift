@@ -110,6 +110,22 @@ final class TmuxHarness {
     if exec { try run([tmux, "-L", socket, "set-option", "-t", session, "remain-on-exit", "on"]) }
   }
 
+  /// Starts an interactive bash (job control on) and types `visage ARGS` into it.
+  func startInShell(_ args: String, width: Int = 100, height: Int = 30) throws {
+    guard let bash = TmuxHarness.which("bash") else { throw XCTSkip("bash is not installed") }
+    session = "sh"
+    try run(
+      detached: true,
+      [
+        tmux, "-u", "-L", socket, "-f", "/dev/null", "new-session", "-d", "-s", session,
+        "-x", "\(width)", "-y", "\(height)", "\(bash) --norc --noprofile -i",
+      ])
+    let envText = env.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+      .joined(separator: " ")
+    try text("PS1='$ '; cd \(directory) && env \(envText) \(binary) \(args); echo EXITED $?")
+    try keys("Enter")
+  }
+
   /// The visible screen text.
   func screen() -> String {
     (try? run([tmux, "-u", "-L", socket, "capture-pane", "-p", "-t", session])) ?? ""
