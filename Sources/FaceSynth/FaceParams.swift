@@ -160,3 +160,15 @@ public struct FaceParams: Sendable, Equatable {
 
 /// The effect strength of a latent: 0 below 0.2, 1 above 0.8, linear between.
 @inline(__always) func ramp(_ latent: Float) -> Float { max(0, min(1, (latent - 0.2) / 0.6)) }
+
+/// The effect strength of an attribute latent: a smoothstep from 0.25 to 0.75.
+///
+/// Sampled latents sit in [0, 0.35] (label off) or [0.65, 1] (label on); this curve maps
+/// them to at most 0.10 and at least 0.90, so the faintest positive is clearly stronger than
+/// the strongest negative (a linear ramp gave 0.25 against 0.75, and faint mustaches or
+/// slightly full lips were a coin toss at 128×128). Values in between stay continuous for
+/// sliders.
+@inline(__always) func visibility(_ latent: Float) -> Float {
+  let t = max(0, min(1, (latent - 0.25) / 0.5))
+  return t * t * (3 - 2 * t)
+}

@@ -380,7 +380,7 @@ enum FaceRenderer {
           var c = sh.irradiance(n, shadow: shadow, ao: ao) * albedo
           c += sh.highlight(n, power: 32, gloss: gloss)
           if beardA > 0 {
-            let bc = hairColour(g, sh, hairTex, u, v, crownY: crownY, dark: 0.75, edge: -1)
+            let bc = hairColour(g, sh, hairTex, u, v, crownY: crownY, dark: 0.45, edge: -1)
             c = c + (bc - c) * beardA
             featureInk = max(featureInk, beardA * 0.45 * hairTex.value(u * 70, v * 22))
           }
@@ -539,11 +539,11 @@ enum FaceRenderer {
             if g.mustache > 0.01 {
               let dM = mustacheDistance(g, m, u, v, mcx: mcx, mhw: mhw)
               if dM < px {
-                let dens = 0.6 + 0.4 * hairTex.value(u * 90, v * 30)
+                let dens = 0.75 + 0.25 * hairTex.value(u * 90, v * 30)
                 let muA =
                   Rasterizer.coverage(dM + 0.02 * (hairTex.value(u * 30, v * 30) - 0.5), px)
                   * g.mustache * dens
-                let mc = hairColour(g, sh, hairTex, u, v, crownY: crownY, dark: 0.7, edge: -1)
+                let mc = hairColour(g, sh, hairTex, u, v, crownY: crownY, dark: 0.4, edge: -1)
                 c = c + (mc - c) * muA
                 if muA > 0.5 { lab = FaceClass.skin.rawValue }
                 featureInk = max(featureInk, muA * 0.7)
@@ -702,7 +702,7 @@ enum FaceRenderer {
     let bottom = lipTop + 0.02
     switch g.mustacheStyle {
     case 1:
-      return max(max(bottom - 0.07 - v, v - bottom), ax - mhw - 0.02)
+      return max(max(bottom - 0.11 - v, v - bottom), ax - mhw - 0.04)
     case 2:
       let bar = max(
         max(ax - mhw - 0.09, mhw - 0.02 - ax),

@@ -76,7 +76,7 @@ struct FaceRig: Sendable {
   init(_ p: FaceParams) {
     let t = p.identity
     let a = p.attributes
-    func s(_ x: Attribute) -> Float { ramp(a[x.rawValue]) }
+    func s(_ x: Attribute) -> Float { visibility(a[x.rawValue]) }
     let male = s(.male), old = 1 - s(.young), chubby = s(.chubby)
     let narrow = s(.narrowEyes), bigNose = s(.bigNose), bigLips = s(.bigLips)
     let smile = p.smileStrength
@@ -228,7 +228,7 @@ struct FaceRig: Sendable {
     hairColour = FaceRig.hairColour(a, shade: t.hairShade, hue: t.hairHue, old: old)
     browColour = hairColour * 0.7 + SIMD3(repeating: 0.003)
 
-    beard = ramp(1 - a[Attribute.noBeard.rawValue])
+    beard = visibility(1 - a[Attribute.noBeard.rawValue])
     stubble = 0.22 * male * t.stubble
     beardStyle = t.beardStyle
     mustache = s(.mustache)
