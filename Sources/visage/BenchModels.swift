@@ -77,6 +77,36 @@ func runModelBenchmark(threads: [Int], reps: Int) -> String {
   return out
 }
 
+/// Times `steps` training steps of one trainer (after a warm-up step), one line per step:
+/// for profiling a single trainer under a sampling profiler.
+func runStepBenchmark(model: String, steps: Int, threads: Int) -> String {
+  Threads.configure(threads)
+  let step: () -> Void
+  if model == "sargan" {
+    var so = SARGANOptions()
+    so.batch = 8
+    let st = SARGANTrainer(config: .lite(expressions: 8), options: so)
+    let eb = randomExpressionBatch(8)
+    step = { _ = st.train(eb) }
+  } else {
+    var fo = S2FOptions()
+    fo.batch = 4
+    let ft = S2FTrainer(config: .small(attributes: 16), options: fo)
+    let fb = randomFaceBatch(4)
+    step = { _ = ft.train(fb) }
+  }
+  step()
+  var times: [Double] = []
+  for _ in 0..<max(1, steps) {
+    let t0 = DispatchTime.now().uptimeNanoseconds
+    step()
+    times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
+  }
+  let line = times.map { String(format: "%.0f", $0) }.joined(separator: " ")
+  return "\(model) training step, \(threads) thread(s): \(line) ms (median "
+    + String(format: "%.0f", times.sorted()[times.count / 2]) + ")"
+}
+
 private func randomExpressionBatch(_ n: Int) -> ExpressionBatch {
   var rng = SplitMix64(seed: 5)
   var c = [Float](repeating: 0, count: n * 8)

@@ -15,7 +15,7 @@ let usage = """
     synth                render FaceSynth faces, sketches and labels
     train sargan|s2f|judge  train a model (resumable; see visage train --help)
     eval judge|s2f|sargan   measure a model on held-out identities (docs/results.md)
-    bench engine|models|terminal|ui   time the engine, networks, terminal encoders, editor
+    bench engine|models|terminal|ui|step   time the engine, networks, terminal, editor, one trainer
     help                 this text
   """
 
@@ -61,8 +61,17 @@ do {
       print(TerminalBench.run())
     case "ui":
       print(runUIBenchmark())
+    case "step":
+      let args = try Arguments(Array(rest.dropFirst(2)), valued: ["steps", "threads"])
+      guard rest.count >= 2, ["sargan", "s2f"].contains(rest[1]) else {
+        throw CLIError.usage("usage: visage bench step sargan|s2f [--steps N] [--threads T]")
+      }
+      print(
+        runStepBenchmark(
+          model: rest[1], steps: try args.int("steps", default: 5),
+          threads: try args.int("threads", default: 1)))
     default:
-      throw CLIError.usage("usage: visage bench engine|models|terminal|ui")
+      throw CLIError.usage("usage: visage bench engine|models|terminal|ui|step")
     }
     status = 0
   case "help", "--help", "-h":

@@ -16,7 +16,17 @@ final class BufferPool: @unchecked Sendable {
 
   private var free: [Int: [UnsafeMutablePointer<Float>]] = [:]
   private var pooledFloats = 0
-  private let limitFloats = 384 << 20  // 1.5 GB
+  /// Most floats kept: a quarter of physical memory (at least 1.5 GB, at most 8 GB), or
+  /// `VISAGE_POOL_MB`. A training step's peak working set must fit, or every step pays for
+  /// fresh pages again: S2F's backbone step at batch 4 peaks near 2.5 GB.
+  private let limitFloats: Int = {
+    if let env = getenv("VISAGE_POOL_MB"), let mb = Int(String(cString: env)), mb >= 0 {
+      return mb << 18
+    }
+    let pages = Int(sysconf(Int32(_SC_PHYS_PAGES)))
+    let bytes = pages > 0 ? pages * Int(sysconf(Int32(_SC_PAGESIZE))) : 0
+    return min(2 << 30, max(384 << 20, bytes / 16))
+  }()
   private let minimumFloats = 16 << 10
   private var lock = pthread_mutex_t()
 
