@@ -16,9 +16,10 @@ final class BufferPool: @unchecked Sendable {
 
   private var free: [Int: [UnsafeMutablePointer<Float>]] = [:]
   private var pooledFloats = 0
-  /// Most floats kept: a quarter of physical memory (at least 1.5 GB, at most 8 GB), or
-  /// `VISAGE_POOL_MB`. A training step's peak working set must fit, or every step pays for
-  /// fresh pages again: S2F's backbone step at batch 4 peaks near 2.5 GB.
+  /// Most floats kept: a quarter of physical memory (1.5 to 8 GB) or `VISAGE_POOL_MB`.
+  ///
+  /// A training step's peak working set must fit, or every step pays for fresh pages again:
+  /// S2F's backbone step at batch 4 peaks near 2.5 GB.
   private let limitFloats: Int = {
     if let env = getenv("VISAGE_POOL_MB"), let mb = Int(String(cString: env)), mb >= 0 {
       return mb << 18
