@@ -81,6 +81,18 @@ final class LayerTests: XCTestCase {
     assertClose(x.detached(), Tensor([1, 1], shape: [2]), atol: 1e-2)
   }
 
+  func testAdamScalesMultiplyOneParameterStep() {
+    // Adam's first step moves every element by lr (the update is the gradient's sign).
+    let a = Tensor([1, 1], shape: [2]).requiringGrad()
+    let b = Tensor([1, 1], shape: [2]).requiringGrad()
+    let opt = Adam(parameters: [a, b], learningRate: 0.01)
+    opt.scales = [1, 100]
+    (a.sum() + b.sum()).backward()
+    opt.update()
+    assertClose(a.detached(), Tensor([0.99, 0.99], shape: [2]), atol: 1e-6)
+    assertClose(b.detached(), Tensor([0, 0], shape: [2]), atol: 1e-5)
+  }
+
   func testModuleParameterNamesAreDottedPaths() {
     final class Block: Module {
       let conv: Conv2d

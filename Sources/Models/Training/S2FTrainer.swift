@@ -26,6 +26,8 @@ public struct S2FOptions: Codable, Sendable, Equatable {
   public var lambdaEditImage: Float = 2.5
   public var lambdaEditScore: Float = 1
   public var lambdaLatentCycle: Float = 1
+  /// Learning-rate multiplier for the encoders' heads and MLPs (see `S2FTrainer.init`).
+  public var encoderHeadBoost: Float = 100
   public var r1Gamma: Float = 1
   public var r1Every = 16
   public var emaBeta: Float = 0.998
@@ -61,6 +63,20 @@ public final class S2FTrainer {
     optimizerG = Adam(
       parameters: gParams, learningRate: options.learningRate, beta1: options.beta1,
       beta2: options.beta2)
+    // The encoders' linear heads and MLPs use StyleGAN's equalized rate with lr_mul 0.01, as in
+    // the original, which makes their effective learning rate 1e-5: over the few thousand steps
+    // this machine affords they barely left their random initialisation, and the sketch encoder
+    // collapsed to one latent for every sketch (its input-dependent part 10× smaller than the
+    // photo encoder's). Adam's step is scale-free, so multiplying their learning rate by 100
+    // trains them like lr_mul 1 while the weights (and weight files) keep the original layout.
+    let boosted = Set(
+      [model.imageEncoder, model.sketchEncoder].flatMap { e in
+        (e.heads.flatMap(\.parameters) + e.mlp1.parameters + e.mlp2.parameters)
+          .map { ObjectIdentifier($0.storage) }
+      })
+    optimizerG.scales = gParams.map {
+      boosted.contains(ObjectIdentifier($0.storage)) ? options.encoderHeadBoost : 1
+    }
     let ratio = Float(options.r1Every) / Float(options.r1Every + 1)
     optimizerD = Adam(
       parameters: discriminator.parameters, learningRate: options.learningRate * ratio,

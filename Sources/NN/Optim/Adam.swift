@@ -15,6 +15,10 @@ public final class Adam {
   public var eps: Float
   public var weightDecay: Float
   public var decoupled: Bool
+  /// Per-parameter learning-rate multipliers, aligned with `parameters` (all 1 by default).
+  ///
+  /// Not part of the saved state: the trainer that builds the optimizer sets them.
+  public var scales: [Float]
   /// Steps taken so far.
   public private(set) var step = 0
   /// First moments, one tensor per parameter.
@@ -35,6 +39,7 @@ public final class Adam {
     self.decoupled = decoupled
     m = parameters.map { Tensor(zeros: $0.shape) }
     v = parameters.map { Tensor(zeros: $0.shape) }
+    scales = [Float](repeating: 1, count: parameters.count)
   }
 
   /// Applies one update from the parameters' accumulated gradients (missing gradients are zero).
@@ -42,7 +47,7 @@ public final class Adam {
     step += 1
     let bc1 = 1 - Float(Double(beta1).power(step))
     let bc2 = 1 - Float(Double(beta2).power(step))
-    let lr = learningRate
+    let baseRate = learningRate
     let b1 = beta1
     let b2 = beta2
     let eps = eps
@@ -51,6 +56,7 @@ public final class Adam {
     for (i, p) in parameters.enumerated() {
       guard let g = p.grad else { continue }
       let n = p.count
+      let lr = baseRate * scales[i]
       let pp = p.storage.mutableBuffer.baseAddress!
       let gp = g.storage.mutableBuffer.baseAddress!
       let mp = m[i].storage.mutableBuffer.baseAddress!
