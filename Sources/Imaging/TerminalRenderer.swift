@@ -82,9 +82,10 @@ public enum TerminalRenderer {
   /// The aspect ratio is kept. `fast` picks the drag path (sixel: fixed palette + Bayer;
   /// 256 colours: Bayer). Text modes end without a newline; the caller positions the cursor.
   /// With `upscalePixels` false, pixel modes keep images that fit at their native size.
+  /// `imageID` names a kitty image so the next frame with the same id replaces it.
   public static func render(
     _ image: Image, mode: GraphicsMode, columns: Int, rows: Int, cellSize: CellSize,
-    fast: Bool, upscalePixels: Bool = true
+    fast: Bool, upscalePixels: Bool = true, imageID: UInt32? = nil
   ) -> [UInt8] {
     guard image.width > 0 && image.height > 0 && columns > 0 && rows > 0 else { return [] }
     switch mode {
@@ -98,7 +99,7 @@ public enum TerminalRenderer {
       let (w, h) = pixelSize(
         for: image, columns: columns, rows: rows, cellSize: cellSize, sixel: false,
         upscale: upscalePixels)
-      return KittyEncoder.encode(image.flattened().resized(width: w, height: h))
+      return KittyEncoder.encode(image.flattened().resized(width: w, height: h), id: imageID)
     case .truecolor, .color256:
       return BlockRenderer.render(
         image, columns: columns, rows: rows, cellSize: cellSize, shape: .half,

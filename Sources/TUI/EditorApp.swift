@@ -124,6 +124,7 @@ public enum EditorApp {
       controller.handle(key)
     }
     worker.stop()
+    if screen.capabilities.mode == .kitty { TerminalProbe.writeAll(KittyEncoder.deleteAll()) }
     if session.recording != nil { _ = try? session.stopRecording() }
     session.journal?.close()
     terminal.stop()

@@ -31,7 +31,11 @@ public final class EditorScreen {
   }
 
   /// Forces images to be written again (after a resize or a full redraw).
-  public func invalidate() { imagesDirty = true }
+  public func invalidate() {
+    imagesDirty = true
+    // Kitty placements would stay where the old layout put them.
+    if capabilities.mode == .kitty { TerminalProbe.writeAll(KittyEncoder.deleteAll()) }
+  }
 
   private func pair(_ fg: Int32, _ bg: Int32) -> Int32 {
     let key = Int64(fg) << 32 | Int64(UInt32(bitPattern: bg))
@@ -79,6 +83,9 @@ public final class EditorScreen {
           + " now \(L.columns)×\(L.rows)", cn_attr_bold())
       wnoutrefresh(cn_stdscr())
       doupdate()
+      if capabilities.mode == .kitty && !imagesDirty {
+        TerminalProbe.writeAll(KittyEncoder.deleteAll())
+      }
       imagesDirty = true
       return
     }
@@ -96,6 +103,10 @@ public final class EditorScreen {
     wnoutrefresh(cn_stdscr())
     doupdate()
     if overlay != lastOverlay || c.imageVersion != lastImageVersion { imagesDirty = true }
+    if overlay && !lastOverlay && capabilities.mode == .kitty {
+      // Kitty images sit above the text; take them down while the help is up.
+      TerminalProbe.writeAll(KittyEncoder.deleteAll())
+    }
     lastOverlay = overlay
     lastImageVersion = c.imageVersion
     if passThrough && !overlay && imagesDirty {
@@ -216,7 +227,7 @@ public final class EditorScreen {
         let ox = inner.x + max(0, (inner.width - cols) / 2)
         let bytes = TerminalRenderer.render(
           img, mode: capabilities.mode, columns: inner.width, rows: inner.height,
-          cellSize: capabilities.cellSize, fast: c.dragging)
+          cellSize: capabilities.cellSize, fast: c.dragging, imageID: isSource ? 1 : 2)
         out += TerminalRenderer.placed(
           bytes, row: inner.y + 1, column: ox + 1,
           synchronized: capabilities.synchronizedOutput)

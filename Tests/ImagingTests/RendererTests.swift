@@ -111,6 +111,22 @@ final class RendererTests: XCTestCase {
     XCTAssertEqual(coloured[9, 0].foreground, .rgb(RGB8(255, 255, 255)))
   }
 
+  func testKittyImagesWithAnIDReplaceEachOther() {
+    let bytes = KittyEncoder.encode(testPattern(width: 16, height: 16), id: 2)
+    let text = String(decoding: bytes, as: UTF8.self)
+    XCTAssertTrue(text.hasPrefix("\u{1B}_Ga=T,f=100,q=2,i=2,p=1,C=1,m=0;"), String(text.prefix(40)))
+    XCTAssertEqual(text.components(separatedBy: "i=2").count, 2)  // only in the first chunk
+    let anonymous = String(
+      decoding: KittyEncoder.encode(testPattern(width: 16, height: 16)), as: UTF8.self)
+    XCTAssertFalse(anonymous.contains("i="))
+    let viaRenderer = TerminalRenderer.render(
+      testPattern(width: 16, height: 16), mode: .kitty, columns: 4, rows: 2,
+      cellSize: CellSize(width: 8, height: 16), fast: false, imageID: 1)
+    XCTAssertTrue(String(decoding: viaRenderer, as: UTF8.self).contains("i=1,p=1"))
+    XCTAssertEqual(
+      String(decoding: KittyEncoder.deleteAll(), as: UTF8.self), "\u{1B}_Ga=d,d=A,q=2\u{1B}\\")
+  }
+
   func testKittyChunks() {
     let bytes = KittyEncoder.encode(testPattern(width: 64, height: 64))
     let text = String(decoding: bytes, as: UTF8.self)
