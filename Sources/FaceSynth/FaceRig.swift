@@ -226,7 +226,11 @@ struct FaceRig: Sendable {
     }
     hairWave = t.hairStyle == 4 ? 1 : 0
     hairColour = FaceRig.hairColour(a, shade: t.hairShade, hue: t.hairHue, old: old)
-    browColour = hairColour * 0.7 + SIMD3(repeating: 0.003)
+    // Brows are darker than light hair (blond and gray heads rarely have brows as light as the
+    // hair), so the brow line reads on every skin tone.
+    let lightBrow: SIMD3<Float> = hairColour * 0.7
+    let darkBrow: SIMD3<Float> = hairColour * 0.3 + SIMD3<Float>(0.04, 0.028, 0.018)
+    browColour = pointwiseMin(lightBrow, darkBrow) + SIMD3<Float>(repeating: 0.003)
 
     beard = visibility(1 - a[Attribute.noBeard.rawValue])
     stubble = 0.22 * male * t.stubble
