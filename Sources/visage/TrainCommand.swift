@@ -228,7 +228,7 @@ private func trainJudge(_ args: Arguments) throws {
   if !args.has("fresh"), FileManager.default.fileExists(atPath: settings.statePath) {
     try trainer.resume(from: settings.statePath)
     let meta = try SafetensorsFile.read(path: settings.statePath).metadata
-    base = RecordKeeper.decode(meta["record"]) ?? fresh
+    base = RecordKeeper.consistent(RecordKeeper.decode(meta["record"]) ?? fresh, step: trainer.step)
     print("resuming \(settings.statePath) at step \(trainer.step)")
   }
   let keeper = RecordKeeper(base: base, firstStep: trainer.step)
@@ -286,6 +286,14 @@ struct RecordKeeper {
     return r
   }
 
+  /// `record` with at least `step` steps: a state written without a record (or with a record
+  /// that missed earlier phases) cannot have trained for fewer steps than its step counter.
+  static func consistent(_ record: TrainingRecord, step: Int) -> TrainingRecord {
+    var r = record
+    r.steps = max(r.steps, step)
+    return r
+  }
+
   /// Decodes a record stored as JSON metadata.
   static func decode(_ json: String?) -> TrainingRecord? {
     json.flatMap { try? JSONDecoder().decode(TrainingRecord.self, from: Data($0.utf8)) }
@@ -307,7 +315,7 @@ private func resumeOrWarmStart(
     try resume(settings.statePath)
     let meta = try SafetensorsFile.read(path: settings.statePath).metadata
     print("resuming \(settings.statePath) at step \(step())")
-    return RecordKeeper.decode(meta["record"]) ?? fresh
+    return RecordKeeper.consistent(RecordKeeper.decode(meta["record"]) ?? fresh, step: step())
   }
   if fm.fileExists(atPath: export) {
     let record = RecordKeeper.decode(try warmStart(export)["training"]) ?? fresh

@@ -11,6 +11,10 @@ public struct JudgeOptions: Codable, Sendable, Equatable {
   public var batch = 32
   public var learningRate: Float = 1e-3
   public var identityClasses = 600
+  /// Share of each batch drawn from fresh training identities (no identity label): the
+  /// attribute and expression heads then see new faces every step instead of only the
+  /// `identityClasses` identities of the embedding head, which they had learned by heart.
+  public var freshIdentityShare: Float = 0.5
   public var seed: UInt64 = 5
   public init() {}
 }
@@ -28,7 +32,7 @@ public struct JudgeBatchSource {
 
   /// Images `[B, 3, 128, 128]`, attribute labels `[B, A]` (0/1), expression classes (−1 where
   /// no expression was set: such faces may smile under the Smiling attribute, which would make
-  /// "neutral" ambiguous) and identity classes.
+  /// "neutral" ambiguous) and identity classes (−1 for fresh identities).
   public func batch(step: Int) -> (Tensor, Tensor, [Int], [Int]) {
     var rng = EngineRandom(seed: options.seed &+ UInt64(step) &* 0x9E37_79B9)
     var params: [FaceParams] = []
@@ -36,8 +40,12 @@ public struct JudgeBatchSource {
     var explicit: [Bool] = []
     let exprs = FaceExpression.allCases
     for _ in 0..<options.batch {
+      let fresh = rng.uniform() < options.freshIdentityShare
       let id = Int(rng.next() % UInt64(options.identityClasses))
-      var p = FaceSynth.params(index: id, seed: 1000, split: .train, variant: Int(rng.next() % 6))
+      // Fresh identities come from above the labelled range of the same split.
+      let index = fresh ? options.identityClasses + Int(rng.next() % 1_000_000) : id
+      var p = FaceSynth.params(
+        index: index, seed: 1000, split: .train, variant: Int(rng.next() % 6))
       let withExpression = rng.uniform() < 0.6
       if withExpression {
         p.setExpression(
@@ -49,7 +57,7 @@ public struct JudgeBatchSource {
         p.setAttribute(a, p.attribute(a) > 0.5 ? 0.3 * rng.uniform() : 0.7 + 0.3 * rng.uniform())
       }
       params.append(p)
-      ids.append(id)
+      ids.append(fresh ? -1 : id)
     }
     let samples = FaceSynth.render(params, size: 128, threads: threads)
     let labels = Tensor(
@@ -93,7 +101,14 @@ public final class JudgeTrainer {
     let le =
       Loss.softCrossEntropy(e, targets: Tensor(target, shape: e.shape))
       * (Float(b.2.count) / Float(max(labelled, 1)))
-    let li = Loss.crossEntropy(judge.identityLogits(emb), labels: b.3)
+    let idLogits = judge.identityLogits(emb)
+    let classes = idLogits.shape[1]
+    let known = b.3.filter { $0 >= 0 }.count
+    var idTarget = [Float](repeating: 0, count: b.3.count * classes)
+    for (i, c) in b.3.enumerated() where c >= 0 { idTarget[i * classes + c] = 1 }
+    let li =
+      Loss.softCrossEntropy(idLogits, targets: Tensor(idTarget, shape: idLogits.shape))
+      * (Float(b.3.count) / Float(max(known, 1)))
     (la + le + li).backward()
     optimizer.update()
     step += 1

@@ -1,0 +1,40 @@
+// The judge's batches and training step.
+
+import FaceSynth
+import Models
+import NN
+import Tensor
+import XCTest
+
+final class JudgeTests: XCTestCase {
+  func testBatchesMixLabelledAndFreshIdentities() {
+    var o = JudgeOptions()
+    o.batch = 16
+    o.identityClasses = 10
+    let (images, attrs, exprs, ids) = JudgeBatchSource(options: o, threads: 1).batch(step: 3)
+    XCTAssertEqual(images.shape, [16, 3, 128, 128])
+    XCTAssertEqual(attrs.shape, [16, Attribute.allCases.count])
+    XCTAssertEqual(exprs.count, 16)
+    XCTAssertTrue(ids.allSatisfy { (-1..<10).contains($0) })
+    XCTAssertTrue(ids.contains(-1))
+    XCTAssertTrue(ids.contains { $0 >= 0 })
+    o.freshIdentityShare = 0
+    XCTAssertFalse(JudgeBatchSource(options: o, threads: 1).batch(step: 3).3.contains(-1))
+  }
+
+  func testFreshIdentitiesAddNoIdentityLoss() {
+    var o = JudgeOptions()
+    o.batch = 4
+    o.identityClasses = 10
+    o.freshIdentityShare = 1
+    let trainer = JudgeTrainer(options: o)
+    let b = JudgeBatchSource(options: o, threads: 1).batch(step: 0)
+    XCTAssertEqual(b.3, [-1, -1, -1, -1])
+    let logs = trainer.train(b)
+    XCTAssertEqual(logs["id_ce"], 0)
+    XCTAssertTrue(logs["attr_bce"]!.isFinite && logs["attr_bce"]! > 0)
+    // The same batch with identity labels has a positive identity loss.
+    let labelled = (b.0, b.1, b.2, [1, 2, 3, 4])
+    XCTAssertGreaterThan(trainer.train(labelled)["id_ce"]!, 0)
+  }
+}
