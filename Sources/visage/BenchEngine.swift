@@ -46,6 +46,8 @@ let engineBenchShapes: [ConvBenchShape] = [
   ConvBenchShape(kernel: 4, stride: 2, padding: 1, cin: 32, cout: 64, size: 64),
   ConvBenchShape(kernel: 4, stride: 2, padding: 1, cin: 64, cout: 128, size: 32),
   ConvBenchShape(kernel: 4, stride: 2, padding: 1, cin: 128, cout: 256, size: 16),
+  // 7×7 to RGB at full size (SARGAN's head): the direct path for few output channels.
+  ConvBenchShape(kernel: 7, stride: 1, padding: 3, cin: 32, cout: 3, size: 128),
 ]
 
 /// Batch sizes benchmarked for every shape.

@@ -25,6 +25,23 @@ final class DirectConvTests: XCTestCase {
     }
   }
 
+  func testForwardWithWholeColumnBlocksAndEveryChannelCount() {
+    // Widths past 16 run the register-blocked columns; 37 and 50 leave tails as well.
+    var rng = SplitMix64(seed: 25)
+    for (o, c, k, p, h, w) in [
+      (1, 8, 3, 1, 6, 37), (2, 3, 7, 3, 9, 50), (3, 5, 7, 3, 12, 32), (4, 6, 5, 2, 7, 40),
+      (3, 9, 3, 0, 5, 35), (3, 8, 3, 4, 3, 16),
+    ] {
+      let x = Tensor.randomNormal([2, c, h, w], using: &rng)
+      let wt = Tensor.randomNormal([o, c, k, k], using: &rng)
+      let y = Tensor.conv2d(x, wt, options: Conv2dOptions(padding: p))
+      let wide = Tensor.concat([wt, Tensor(zeros: [5, c, k, k])], axis: 0)
+      let ref = Tensor.conv2d(x, wide, options: Conv2dOptions(padding: p)).slice(
+        axis: 1, start: 0, length: o)
+      assertClose(y, ref, atol: 1e-4)
+    }
+  }
+
   func testInputGradientIsAdjointAndWeightGradientMatchesGEMMPath() {
     var rng = SplitMix64(seed: 22)
     let w = Tensor.randomNormal([3, 8, 3, 3], using: &rng)
@@ -39,6 +56,26 @@ final class DirectConvTests: XCTestCase {
     let gyWide = Tensor.concat([gy, Tensor(zeros: [2, 2, 7, 9])], axis: 1)
     let dwWide = Tensor.conv2dWeightGrad(x, gyWide, weightShape: [5, 8, 3, 3], options: o)
     assertClose(dw, dwWide.slice(axis: 0, start: 0, length: 3), atol: 1e-4)
+  }
+
+  func testInputGradientWithColumnBlocksIsAdjointForManyPaddings() {
+    // Widths past 16 take the register-blocked path; paddings from 0 to beyond the kernel.
+    var rng = SplitMix64(seed: 26)
+    for (o, c, k, p, h, w) in [
+      (3, 6, 7, 3, 5, 37), (1, 9, 3, 0, 4, 35), (4, 8, 3, 2, 3, 33), (2, 3, 5, 1, 6, 20),
+      (3, 8, 3, 4, 3, 16),
+    ] {
+      let g = ConvGeometry(channels: c, height: h, width: w, kernelH: k, kernelW: k, padding: p)
+      XCTAssertTrue(DirectConv.applies(g, outChannels: o))
+      let wt = Tensor.randomNormal([o, c, k, k], using: &rng)
+      let opts = Conv2dOptions(padding: p)
+      let oh = h + 2 * p - k + 1
+      let ow = w + 2 * p - k + 1
+      assertAdjoint(
+        inputShape: [2, c, h, w], outputShape: [2, o, oh, ow],
+        forward: { Tensor.conv2d($0, wt, options: opts) },
+        adjoint: { Tensor.conv2dInputGrad($0, wt, inputShape: [2, c, h, w], options: opts) })
+    }
   }
 
   func testGradientsByFiniteDifferences() {

@@ -16,29 +16,93 @@ public enum DirectConv {
   }
 
   /// y (`[O, OH, OW]`) = conv(x (`[C, H, W]`), w (`[O, C, kh, kw]`)); overwrites y.
+  ///
+  /// The input is first copied into rows padded with zeros on both sides, so every kernel tap
+  /// reads a full vector without bounds checks. Each block of 16 output columns keeps the
+  /// partial sums of every output channel in registers for the whole reduction over channels
+  /// and taps: one load of input per tap feeds all output channels, and each output value is
+  /// stored once (the row-wise loop before this loaded and stored the output at every tap).
   @inline(never)
   public static func forward(
     _ x: UnsafePointer<Float>, _ g: ConvGeometry, _ w: UnsafePointer<Float>, outChannels: Int,
     _ y: UnsafeMutablePointer<Float>
   ) {
     let (oh, ow) = (g.outH, g.outW)
-    let ranges = (0..<g.kernelW).map { g.validX($0) }
-    y.initialize(repeating: 0, count: outChannels * oh * ow)
-    for o in 0..<outChannels {
+    let (cc, h, kh, kw, pad) = (g.channels, g.height, g.kernelH, g.kernelW, g.padding)
+    let pw = g.width + 2 * pad
+    let blocks = ow / 16
+    Scratch.with(cc * h * pw) { xp in
+      for c in 0..<cc {
+        for iy in 0..<h {
+          let dst = xp + (c * h + iy) * pw
+          dst.initialize(repeating: 0, count: pad)
+          dst.advanced(by: pad).update(from: x + (c * h + iy) * g.width, count: g.width)
+          dst.advanced(by: pad + g.width).initialize(repeating: 0, count: pad)
+        }
+      }
+      // Taps per output channel, and where output channel o's weights start.
+      let taps = cc * kh * kw
+      let o1 = min(1, outChannels - 1) * taps
+      let o2 = min(2, outChannels - 1) * taps
+      let o3 = min(3, outChannels - 1) * taps
       for oy in 0..<oh {
-        let yrow = y + (o * oh + oy) * ow
-        for c in 0..<g.channels {
-          for ky in 0..<g.kernelH {
-            let iy = oy + ky - g.padding
-            if iy < 0 || iy >= g.height { continue }
-            let xrow = x + (c * g.height + iy) * g.width
-            let wrow = w + ((o * g.channels + c) * g.kernelH + ky) * g.kernelW
-            for kx in 0..<g.kernelW {
-              let (lo, hi) = ranges[kx]
-              let wv = wrow[kx]
-              let src = xrow + (kx - g.padding)
-              for ox in lo..<hi { yrow[ox] += wv * src[ox] }
+        let kyLo = max(0, pad - oy)
+        let kyHi = max(kyLo, min(kh, h + pad - oy))
+        for blk in 0..<blocks {
+          let ox = blk * 16
+          var a0 = SIMD8<Float>(), b0 = SIMD8<Float>(), a1 = SIMD8<Float>(), b1 = SIMD8<Float>()
+          var a2 = SIMD8<Float>(), b2 = SIMD8<Float>(), a3 = SIMD8<Float>(), b3 = SIMD8<Float>()
+          for c in 0..<cc {
+            for ky in kyLo..<kyHi {
+              let row = UnsafeRawPointer(xp + (c * h + oy + ky - pad) * pw + ox)
+              let wk = w + (c * kh + ky) * kw
+              for kx in 0..<kw {
+                let v0 = row.loadUnaligned(fromByteOffset: kx * 4, as: SIMD8<Float>.self)
+                let v1 = row.loadUnaligned(fromByteOffset: kx * 4 + 32, as: SIMD8<Float>.self)
+                let w0 = SIMD8<Float>(repeating: wk[kx])
+                a0.addProduct(w0, v0)
+                b0.addProduct(w0, v1)
+                if outChannels > 1 {
+                  let w1 = SIMD8<Float>(repeating: wk[o1 + kx])
+                  a1.addProduct(w1, v0)
+                  b1.addProduct(w1, v1)
+                }
+                if outChannels > 2 {
+                  let w2 = SIMD8<Float>(repeating: wk[o2 + kx])
+                  a2.addProduct(w2, v0)
+                  b2.addProduct(w2, v1)
+                }
+                if outChannels > 3 {
+                  let w3 = SIMD8<Float>(repeating: wk[o3 + kx])
+                  a3.addProduct(w3, v0)
+                  b3.addProduct(w3, v1)
+                }
+              }
             }
+          }
+          func store(_ o: Int, _ lo: SIMD8<Float>, _ hi: SIMD8<Float>) {
+            let dst = UnsafeMutableRawPointer(y + (o * oh + oy) * ow + ox)
+            dst.storeBytes(of: lo, as: SIMD8<Float>.self)
+            dst.storeBytes(of: hi, toByteOffset: 32, as: SIMD8<Float>.self)
+          }
+          store(0, a0, b0)
+          if outChannels > 1 { store(1, a1, b1) }
+          if outChannels > 2 { store(2, a2, b2) }
+          if outChannels > 3 { store(3, a3, b3) }
+        }
+        // Columns after the last whole block.
+        for o in 0..<outChannels {
+          let yrow = y + (o * oh + oy) * ow
+          for ox in (blocks * 16)..<ow {
+            var sum: Float = 0
+            for c in 0..<cc {
+              for ky in kyLo..<kyHi {
+                let row = xp + (c * h + oy + ky - pad) * pw + ox
+                let wk = w + ((o * cc + c) * kh + ky) * kw
+                for kx in 0..<kw { sum += wk[kx] * row[kx] }
+              }
+            }
+            yrow[ox] = sum
           }
         }
       }
@@ -46,28 +110,105 @@ public enum DirectConv {
   }
 
   /// dx (`[C, H, W]`) += the input gradient for output gradient gy (`[O, OH, OW]`).
+  ///
+  /// The transposed counterpart of ``forward(_:_:_:outChannels:_:)``: gy rows are padded so
+  /// that dx[ix] = Σ w[kx] · gyPadded[ix + kw − 1 − kx] reads whole vectors, and each block of
+  /// 16 input columns of up to four input channels keeps its sums in registers over all output
+  /// channels and taps (one gy load feeds four channels).
   @inline(never)
   public static func inputGrad(
     _ gy: UnsafePointer<Float>, _ g: ConvGeometry, _ w: UnsafePointer<Float>, outChannels: Int,
     _ dx: UnsafeMutablePointer<Float>
   ) {
     let (oh, ow) = (g.outH, g.outW)
-    let ranges = (0..<g.kernelW).map { g.validX($0) }
-    for o in 0..<outChannels {
-      for oy in 0..<oh {
-        let grow = gy + (o * oh + oy) * ow
-        for c in 0..<g.channels {
-          for ky in 0..<g.kernelH {
-            let iy = oy + ky - g.padding
-            if iy < 0 || iy >= g.height { continue }
-            let drow = dx + (c * g.height + iy) * g.width
-            let wrow = w + ((o * g.channels + c) * g.kernelH + ky) * g.kernelW
-            for kx in 0..<g.kernelW {
-              let (lo, hi) = ranges[kx]
-              let wv = wrow[kx]
-              let dst = drow + (kx - g.padding)
-              for ox in lo..<hi { dst[ox] += wv * grow[ox] }
+    let (cc, h, wd, kh, kw, pad) = (g.channels, g.height, g.width, g.kernelH, g.kernelW, g.padding)
+    // Padded row j holds gy[j − left] (zero outside [0, OW)); reads span j ∈ [0, W + kw − 1).
+    let left = kw - 1 - pad
+    let pw = wd + kw - 1
+    let jLo = max(0, left)
+    let jHi = max(jLo, min(pw, left + ow))
+    let blocks = wd / 16
+    Scratch.with(outChannels * oh * pw) { gp in
+      for o in 0..<outChannels {
+        for oy in 0..<oh {
+          let dst = gp + (o * oh + oy) * pw
+          dst.initialize(repeating: 0, count: jLo)
+          dst.advanced(by: jLo).update(from: gy + (o * oh + oy) * ow + jLo - left, count: jHi - jLo)
+          dst.advanced(by: jHi).initialize(repeating: 0, count: pw - jHi)
+        }
+      }
+      let taps = kh * kw
+      for iy in 0..<h {
+        // Output rows oy = iy − ky + pad within [0, OH).
+        let kyLo = max(0, iy + pad - oh + 1)
+        let kyHi = max(kyLo, min(kh, iy + pad + 1))
+        var c0 = 0
+        while c0 < cc {
+          let group = min(4, cc - c0)
+          // Weight offsets of the group's channels (repeats of the last when fewer than 4).
+          let s1 = min(1, group - 1) * taps
+          let s2 = min(2, group - 1) * taps
+          let s3 = min(3, group - 1) * taps
+          for blk in 0..<blocks {
+            let ix = blk * 16
+            var a0 = SIMD8<Float>(), b0 = SIMD8<Float>(), a1 = SIMD8<Float>(), b1 = SIMD8<Float>()
+            var a2 = SIMD8<Float>(), b2 = SIMD8<Float>(), a3 = SIMD8<Float>(), b3 = SIMD8<Float>()
+            for o in 0..<outChannels {
+              let wo = w + (o * cc + c0) * taps
+              for ky in kyLo..<kyHi {
+                let row = UnsafeRawPointer(gp + (o * oh + iy - ky + pad) * pw + ix + kw - 1)
+                let wk = wo + ky * kw
+                for kx in 0..<kw {
+                  let v0 = row.loadUnaligned(fromByteOffset: -kx * 4, as: SIMD8<Float>.self)
+                  let v1 = row.loadUnaligned(fromByteOffset: 32 - kx * 4, as: SIMD8<Float>.self)
+                  let w0 = SIMD8<Float>(repeating: wk[kx])
+                  a0.addProduct(w0, v0)
+                  b0.addProduct(w0, v1)
+                  if group > 1 {
+                    let w1 = SIMD8<Float>(repeating: wk[s1 + kx])
+                    a1.addProduct(w1, v0)
+                    b1.addProduct(w1, v1)
+                  }
+                  if group > 2 {
+                    let w2 = SIMD8<Float>(repeating: wk[s2 + kx])
+                    a2.addProduct(w2, v0)
+                    b2.addProduct(w2, v1)
+                  }
+                  if group > 3 {
+                    let w3 = SIMD8<Float>(repeating: wk[s3 + kx])
+                    a3.addProduct(w3, v0)
+                    b3.addProduct(w3, v1)
+                  }
+                }
+              }
             }
+            func add(_ c: Int, _ lo: SIMD8<Float>, _ hi: SIMD8<Float>) {
+              let p = UnsafeMutableRawPointer(dx + ((c0 + c) * h + iy) * wd + ix)
+              p.storeBytes(of: p.loadUnaligned(as: SIMD8<Float>.self) + lo, as: SIMD8<Float>.self)
+              p.storeBytes(
+                of: p.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self) + hi,
+                toByteOffset: 32, as: SIMD8<Float>.self)
+            }
+            add(0, a0, b0)
+            if group > 1 { add(1, a1, b1) }
+            if group > 2 { add(2, a2, b2) }
+            if group > 3 { add(3, a3, b3) }
+          }
+          c0 += group
+        }
+        // Columns after the last whole block.
+        for c in 0..<cc {
+          let drow = dx + (c * h + iy) * wd
+          for ix in (blocks * 16)..<wd {
+            var sum: Float = 0
+            for o in 0..<outChannels {
+              for ky in kyLo..<kyHi {
+                let row = gp + (o * oh + iy - ky + pad) * pw + ix + kw - 1
+                let wk = w + ((o * cc + c) * kh + ky) * kw
+                for kx in 0..<kw { sum += wk[kx] * row[-kx] }
+              }
+            }
+            drow[ix] += sum
           }
         }
       }
