@@ -78,6 +78,24 @@ final class DirectConvTests: XCTestCase {
     }
   }
 
+  func testWeightGradientWithChunksMatchesTheGEMMPath() {
+    var rng = SplitMix64(seed: 27)
+    for (o, c, k, p, h, w) in [
+      (3, 6, 7, 3, 5, 37), (1, 9, 3, 0, 4, 35), (4, 8, 3, 2, 3, 33), (2, 3, 5, 1, 6, 20),
+      (3, 8, 3, 4, 3, 16),
+    ] {
+      let opts = Conv2dOptions(padding: p)
+      let oh = h + 2 * p - k + 1
+      let ow = w + 2 * p - k + 1
+      let x = Tensor.randomNormal([2, c, h, w], using: &rng)
+      let gy = Tensor.randomNormal([2, o, oh, ow], using: &rng)
+      let dw = Tensor.conv2dWeightGrad(x, gy, weightShape: [o, c, k, k], options: opts)
+      let gyWide = Tensor.concat([gy, Tensor(zeros: [2, 5, oh, ow])], axis: 1)
+      let dwWide = Tensor.conv2dWeightGrad(x, gyWide, weightShape: [o + 5, c, k, k], options: opts)
+      assertClose(dw, dwWide.slice(axis: 0, start: 0, length: o), atol: 1e-3)
+    }
+  }
+
   func testGradientsByFiniteDifferences() {
     assertGradients([
       randomAwayFromZero([1, 8, 5, 6], seed: 23), randomAwayFromZero([2, 8, 3, 3], seed: 24),

@@ -216,38 +216,103 @@ public enum DirectConv {
   }
 
   /// dw (`[O, C, kh, kw]`) += the weight gradient for input x and output gradient gy.
+  ///
+  /// Input rows are padded as in ``forward(_:_:_:outChannels:_:)``. For each input channel and
+  /// kernel row, groups of up to three taps keep one vector sum per (output channel, tap) in
+  /// registers while the loop runs over all output rows and columns, so each loaded vector of
+  /// gy or x feeds up to three or four products instead of one.
   @inline(never)
   public static func weightGrad(
     _ x: UnsafePointer<Float>, _ gy: UnsafePointer<Float>, _ g: ConvGeometry, outChannels: Int,
     _ dw: UnsafeMutablePointer<Float>
   ) {
     let (oh, ow) = (g.outH, g.outW)
-    let ranges = (0..<g.kernelW).map { g.validX($0) }
-    for o in 0..<outChannels {
-      for c in 0..<g.channels {
-        for ky in 0..<g.kernelH {
-          for kx in 0..<g.kernelW {
-            let (lo, hi) = ranges[kx]
-            var acc = SIMD8<Float>()
-            var tail: Float = 0
-            for oy in 0..<oh {
-              let iy = oy + ky - g.padding
-              if iy < 0 || iy >= g.height { continue }
-              let grow = gy + (o * oh + oy) * ow
-              let src = x + (c * g.height + iy) * g.width + (kx - g.padding)
-              var ox = lo
-              while ox + 8 <= hi {
-                let a = UnsafeRawPointer(grow + ox).loadUnaligned(as: SIMD8<Float>.self)
-                let b = UnsafeRawPointer(src + ox).loadUnaligned(as: SIMD8<Float>.self)
-                acc.addProduct(a, b)
-                ox += 8
-              }
-              while ox < hi {
-                tail += grow[ox] * src[ox]
-                ox += 1
+    let (cc, h, kh, kw, pad) = (g.channels, g.height, g.kernelH, g.kernelW, g.padding)
+    let pw = g.width + 2 * pad
+    let chunks = ow / 8
+    let on = outChannels
+    Scratch.with(cc * h * pw) { xp in
+      for c in 0..<cc {
+        for iy in 0..<h {
+          let dst = xp + (c * h + iy) * pw
+          dst.initialize(repeating: 0, count: pad)
+          dst.advanced(by: pad).update(from: x + (c * h + iy) * g.width, count: g.width)
+          dst.advanced(by: pad + g.width).initialize(repeating: 0, count: pad)
+        }
+      }
+      for c in 0..<cc {
+        for ky in 0..<kh {
+          let oyLo = max(0, pad - ky)
+          let oyHi = max(oyLo, min(oh, h + pad - ky))
+          var kx0 = 0
+          while kx0 < kw {
+            let taps = min(3, kw - kx0)
+            var s00 = SIMD8<Float>(), s01 = SIMD8<Float>(), s02 = SIMD8<Float>()
+            var s10 = SIMD8<Float>(), s11 = SIMD8<Float>(), s12 = SIMD8<Float>()
+            var s20 = SIMD8<Float>(), s21 = SIMD8<Float>(), s22 = SIMD8<Float>()
+            var s30 = SIMD8<Float>(), s31 = SIMD8<Float>(), s32 = SIMD8<Float>()
+            for oy in oyLo..<oyHi {
+              let xr = UnsafeRawPointer(xp + (c * h + oy + ky - pad) * pw + kx0)
+              let g0 = UnsafeRawPointer(gy + oy * ow)
+              let g1 = UnsafeRawPointer(gy + (min(1, on - 1) * oh + oy) * ow)
+              let g2 = UnsafeRawPointer(gy + (min(2, on - 1) * oh + oy) * ow)
+              let g3 = UnsafeRawPointer(gy + (min(3, on - 1) * oh + oy) * ow)
+              for q in 0..<chunks {
+                let off = q * 32
+                let x0 = xr.loadUnaligned(fromByteOffset: off, as: SIMD8<Float>.self)
+                let x1 =
+                  taps > 1
+                  ? xr.loadUnaligned(fromByteOffset: off + 4, as: SIMD8<Float>.self) : x0
+                let x2 =
+                  taps > 2
+                  ? xr.loadUnaligned(fromByteOffset: off + 8, as: SIMD8<Float>.self) : x0
+                let y0 = g0.loadUnaligned(fromByteOffset: off, as: SIMD8<Float>.self)
+                s00.addProduct(y0, x0)
+                s01.addProduct(y0, x1)
+                s02.addProduct(y0, x2)
+                if on > 1 {
+                  let y1 = g1.loadUnaligned(fromByteOffset: off, as: SIMD8<Float>.self)
+                  s10.addProduct(y1, x0)
+                  s11.addProduct(y1, x1)
+                  s12.addProduct(y1, x2)
+                }
+                if on > 2 {
+                  let y2 = g2.loadUnaligned(fromByteOffset: off, as: SIMD8<Float>.self)
+                  s20.addProduct(y2, x0)
+                  s21.addProduct(y2, x1)
+                  s22.addProduct(y2, x2)
+                }
+                if on > 3 {
+                  let y3 = g3.loadUnaligned(fromByteOffset: off, as: SIMD8<Float>.self)
+                  s30.addProduct(y3, x0)
+                  s31.addProduct(y3, x1)
+                  s32.addProduct(y3, x2)
+                }
               }
             }
-            dw[((o * g.channels + c) * g.kernelH + ky) * g.kernelW + kx] += acc.sum() + tail
+            let sums: [[SIMD8<Float>]] = [
+              [s00, s01, s02], [s10, s11, s12], [s20, s21, s22], [s30, s31, s32],
+            ]
+            for o in 0..<on {
+              for t in 0..<taps {
+                dw[((o * cc + c) * kh + ky) * kw + kx0 + t] += sums[o][t].sum()
+              }
+            }
+            kx0 += taps
+          }
+          // Columns after the last whole chunk.
+          if chunks * 8 < ow {
+            for o in 0..<on {
+              for kx in 0..<kw {
+                var sum: Float = 0
+                for oy in oyLo..<oyHi {
+                  let xr = xp + (c * h + oy + ky - pad) * pw + kx
+                  let gr = gy + (o * oh + oy) * ow
+                  for ox in (chunks * 8)..<ow { sum += gr[ox] * xr[ox] }
+                }
+                dw[((o * cc + c) * kh + ky) * kw + kx] += sum
+              }
+            }
           }
         }
       }
