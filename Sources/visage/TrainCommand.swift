@@ -32,6 +32,7 @@ let trainUsage = """
     --lr X               learning rate
     --adv X              adversarial loss weight (0 disables the discriminator for sargan)
     --pair-focus X       sargan: weight of the paired L1 inside the changed region (default 10)
+    --cls X              sargan: expression classification weight (default 1)
   Stop with Ctrl-C: the run saves and exits; running the same command again resumes exactly.
   """
 
@@ -43,7 +44,7 @@ func runTrainCommand(_ words: [String]) throws -> Int32 {
     Array(words.dropFirst()),
     valued: [
       "steps", "batch", "threads", "data", "run", "export", "checkpoint-seconds", "sample-every",
-      "lr", "adv", "pair-focus", "variant", "seed",
+      "lr", "adv", "pair-focus", "cls", "variant", "seed",
     ])
   Threads.configure(args.string("threads").flatMap(Int.init))
   installStopHandler()
@@ -84,6 +85,7 @@ private func trainSARGAN(_ args: Arguments) throws {
   o.learningRateD = o.learningRateG
   o.lambdaAdversarial = try args.float("adv", default: o.lambdaAdversarial)
   o.lambdaPairFocus = try args.float("pair-focus", default: o.lambdaPairFocus)
+  o.lambdaClassification = try args.float("cls", default: o.lambdaClassification)
   let names = FaceExpression.allCases.map(\.description)
   let dataSpec = args.string("data") ?? "synth"
   let source: ExpressionBatchSource
