@@ -139,16 +139,22 @@ static inline void cn_install_signal_handlers(void) {
   }
 }
 
-/// Stops the process as a shell's Ctrl-Z would (default SIGTSTP action) and returns once it is
-/// continued; the handler that was installed for SIGTSTP is put back afterwards.
-static inline void cn_stop_self(void) {
+/// Stops the process group as a shell's Ctrl-Z would (default SIGTSTP action), so wrappers
+/// such as `swift run` stop too, and returns once continued; the previous SIGTSTP handler is
+/// put back afterwards. Returns 0 without stopping when SIGTSTP was ignored (no job control).
+static inline int cn_stop_self(void) {
   struct sigaction dfl, old;
   memset(&dfl, 0, sizeof dfl);
   dfl.sa_handler = SIG_DFL;
   sigemptyset(&dfl.sa_mask);
   sigaction(SIGTSTP, &dfl, &old);
-  raise(SIGTSTP);
+  if (old.sa_handler == SIG_IGN) {
+    sigaction(SIGTSTP, &old, NULL);
+    return 0;
+  }
+  kill(0, SIGTSTP);
   sigaction(SIGTSTP, &old, NULL);
+  return 1;
 }
 
 /// The signal that asked the editor to quit (0: none).

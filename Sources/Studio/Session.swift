@@ -182,6 +182,9 @@ public final class Session {
   /// The model input of the current state: the prepared source with its strokes painted.
   public var input: Image? { input(for: state)?.image }
 
+  /// The cache key of the current model input (changes with the source, its crop and strokes).
+  public var inputKey: String? { input(for: state)?.key }
+
   /// The cache key and model input for `s`: the source's, or a painted copy when `s` has
   /// strokes (the last painted copy is kept, so a drag repaints only when a stroke changes).
   private func input(for s: EditState) -> (key: String, image: Image)? {
@@ -265,6 +268,7 @@ public final class Session {
       return "variant \(v.rawValue.uppercased())"
     case .crop(let c):
       guard let src = source else { throw StudioError.invalid("no source open (use: open PATH)") }
+      try needNoStrokes()
       let box = c.box.clamped(width: src.original.width, height: src.original.height)
       guard box.width >= 8, box.height >= 8 else {
         throw StudioError.invalid(
@@ -289,11 +293,21 @@ public final class Session {
       return "strokes cleared"
     case .uncrop:
       guard let src = source else { throw StudioError.invalid("no source open") }
+      try needNoStrokes()
       source = try load(src.path, src.kind, nil)
       state.crop = nil
       return "crop removed"
     default:
       throw StudioError.invalid("'\(command.text)' does not edit")
+    }
+  }
+
+  /// Strokes sit on the prepared input of the current framing; another crop would move the
+  /// drawing under them.
+  private func needNoStrokes() throws {
+    if !state.strokes.isEmpty {
+      throw StudioError.invalid(
+        "the sketch has strokes drawn on this framing; clear them first (strokes clear)")
     }
   }
 

@@ -111,10 +111,12 @@ public enum EditorApp {
         continue
       }
       if key == .ctrl("z") {
-        terminal.suspend()
+        controller.finishGestures()
+        let stopped = terminal.suspend()
         controller.layout = Layout(columns: Int(cn_cols()), rows: Int(cn_lines()))
         screen.invalidate()
-        controller.say("welcome back")
+        controller.say(
+          stopped ? "welcome back" : "Ctrl-Z: no job control here (SIGTSTP is ignored)")
         continue
       }
       if key == .ctrl("l") {

@@ -27,6 +27,7 @@ extension EditorController {
   /// Enters draw mode (a blank canvas when nothing is open), or leaves it.
   func toggleDrawMode() {
     if canvas != nil {
+      finishGestures()
       canvas = nil
       say("draw mode off")
       return
@@ -47,6 +48,7 @@ extension EditorController {
     guard let (tool, width) = canvas else { return false }
     switch key {
     case .char("d"), .escape:
+      finishGestures()
       canvas = nil
       say("draw mode off")
     case .char("e"):
@@ -73,6 +75,7 @@ extension EditorController {
     guard let (tool, width) = canvas, let place = sourcePlacement else { return false }
     switch m.kind {
     case .press:
+      finishGestures()
       guard let p = place.pixel(atColumn: m.x, row: m.y) else { return false }
       strokeDrag = (session.state, [point(p)])
     case .drag:
@@ -82,20 +85,12 @@ extension EditorController {
         strokeDrag?.points.append(p)
       }
     case .release:
-      guard var drag = strokeDrag else { return false }
-      strokeDrag = nil
+      guard strokeDrag != nil else { return false }
       let p = point(place.clampedPixel(atColumn: m.x, row: m.y))
-      if drag.points.last != p, drag.points.count < Stroke.maximumPoints { drag.points.append(p) }
-      let stroke = Stroke(erase: tool == .eraser, width: width, points: drag.points)
-      do {
-        try session.preview(.stroke(stroke), from: drag.start)
-        session.commit(.stroke(stroke), from: drag.start)
-        say(tool == .eraser ? "erased" : "stroke \(session.state.strokes.count)")
-      } catch {
-        say("\(error)", error: true)
+      if strokeDrag?.points.last != p, (strokeDrag?.points.count ?? 0) < Stroke.maximumPoints {
+        strokeDrag?.points.append(p)
       }
-      imageVersion += 1
-      requestRender()
+      finishGestures()
       return true
     case .wheelUp, .wheelDown:
       return false
@@ -111,6 +106,27 @@ extension EditorController {
     imageVersion += 1
     requestRender()
     return true
+  }
+
+  /// Ends a stroke or crop drag still in progress: a stroke is committed as drawn so far (one
+  /// undoable command), a crop drag just stops (the box stays up until Enter or Esc).
+  func finishGestures() {
+    cropGesture = nil
+    guard let drag = strokeDrag, let (tool, width) = canvas else {
+      strokeDrag = nil
+      return
+    }
+    strokeDrag = nil
+    let stroke = Stroke(erase: tool == .eraser, width: width, points: drag.points)
+    do {
+      try session.preview(.stroke(stroke), from: drag.start)
+      session.commit(.stroke(stroke), from: drag.start)
+      say(tool == .eraser ? "erased" : "stroke \(session.state.strokes.count)")
+    } catch {
+      say("\(error)", error: true)
+    }
+    imageVersion += 1
+    requestRender()
   }
 
   private func point(_ p: (x: Double, y: Double)) -> Stroke.Point {

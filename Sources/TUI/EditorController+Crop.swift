@@ -15,6 +15,7 @@ enum CropGesture {
 extension EditorController {
   /// Enters crop mode on the current crop (or the centred square), or leaves it unapplied.
   func toggleCropMode() {
+    cropGesture = nil
     if cropBox != nil {
       cropBox = nil
       say("crop cancelled")
@@ -27,6 +28,10 @@ extension EditorController {
     }
     guard src.path != SourceLoader.blankCanvas else {
       say("a blank canvas has nothing to crop", error: true)
+      return
+    }
+    guard session.state.strokes.isEmpty else {
+      say("the sketch has strokes on this framing — :strokes clear first", error: true)
       return
     }
     canvas = nil
@@ -87,6 +92,7 @@ extension EditorController {
     let p = place.clampedPixel(atColumn: m.x, row: m.y)
     switch m.kind {
     case .press:
+      cropGesture = nil
       guard place.pixel(atColumn: m.x, row: m.y) != nil else { return false }
       let reach = 1.5 * max(place.pixelsPerCell.x, place.pixelsPerCell.y)
       let corners: [(Double, Double)] = [
@@ -126,6 +132,7 @@ extension EditorController {
       imageVersion += 1
       return true
     case .wheelUp, .wheelDown:
+      guard place.pixel(atColumn: m.x, row: m.y) != nil else { return false }
       cropBox = Self.fitted(
         scaled(box, m.kind == .wheelUp ? 1 / 1.1 : 1.1), width: src.original.width,
         height: src.original.height)
@@ -141,9 +148,14 @@ extension EditorController {
     return CropRect(x: cx - side / 2, y: cy - side / 2, width: side, height: side)
   }
 
-  /// `box` shrunk to fit a `width` × `height` image, then slid inside it.
+  /// `box` shrunk to fit a `width` × `height` image, then slid inside it; a square stays square.
   static func fitted(_ box: CropRect, width: Int, height: Int) -> CropRect {
     var b = box
+    if b.width == b.height {
+      let side = min(max(8, b.width), width, height)
+      b.width = side
+      b.height = side
+    }
     b.width = min(max(8, b.width), width)
     b.height = min(max(8, b.height), height)
     b.x = min(max(0, b.x), width - b.width)
@@ -159,8 +171,8 @@ extension EditorController {
     var img = original.flattened().rgb().resized(width: w, height: h)
     let x0 = Int(Double(box.x) * scale)
     let y0 = Int(Double(box.y) * scale)
-    let x1 = min(w - 1, Int(Double(box.x + box.width) * scale) - 1)
-    let y1 = min(h - 1, Int(Double(box.y + box.height) * scale) - 1)
+    let x1 = max(x0, min(w - 1, Int(Double(box.x + box.width) * scale) - 1))
+    let y1 = max(y0, min(h - 1, Int(Double(box.y + box.height) * scale) - 1))
     let thick = max(1, w / 100)
     for y in 0..<h {
       for x in 0..<w {

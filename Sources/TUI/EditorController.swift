@@ -131,7 +131,7 @@ public final class EditorController {
   }
 
   private var baselineIdentity: String {
-    "\(session.source?.key ?? "")|\(session.state.variant.rawValue)"
+    "\(session.inputKey ?? "")|\(session.state.variant.rawValue)"
   }
 
   /// True when the shown result matches the current state.
@@ -170,6 +170,7 @@ public final class EditorController {
 
   /// Forgets images (after opening another source).
   func sourceChanged() {
+    finishGestures()
     cropBox = nil
     if session.source?.kind != .sketch { canvas = nil }
     result = nil
@@ -282,6 +283,8 @@ public final class EditorController {
       handleMouse(m)
       return
     }
+    // A key during a drawing or cropping drag ends that gesture first.
+    if key != .wait { finishGestures() }
     if !pendingQ && !pendingAt && (handleCropKey(key) || handleCanvasKey(key)) { return }
     if pendingQ {
       pendingQ = false
@@ -400,7 +403,8 @@ public final class EditorController {
   }
 
   private func suggestedSaveName() -> String {
-    let base = ((session.source?.path ?? "face") as NSString).lastPathComponent
+    let path = session.source?.path ?? "face"
+    let base = path == SourceLoader.blankCanvas ? "sketch" : (path as NSString).lastPathComponent
     let stem = (base as NSString).deletingPathExtension
     for i in 1..<1000 {
       let name = i == 1 ? "\(stem)-edit.png" : "\(stem)-edit\(i).png"

@@ -65,22 +65,25 @@ public final class TerminalSession {
     TerminalProbe.writeAll(Array("\u{1B}[?1002l\u{1B}[?1003l\u{1B}[?1006l\u{1B}[?1000l".utf8))
   }
 
-  /// Hands the terminal back to the shell and stops the process (Ctrl-Z); returns after `fg`.
+  /// Hands the terminal back to the shell and stops the process (Ctrl-Z); returns after `fg`
+  /// (false when there is no job control and nothing was stopped).
   ///
   /// Mouse reports are turned off while stopped so the shell does not receive them; the
   /// caller redraws everything afterwards.
+  @discardableResult
   @inline(never)
-  public func suspend() {
-    guard active else { return }
+  public func suspend() -> Bool {
+    guard active else { return false }
     TerminalProbe.writeAll(Array("\u{1B}[?1002l\u{1B}[?1006l\u{1B}[?1000l".utf8))
     endwin()
     cn_set_ui_active(0)
-    cn_stop_self()
+    let stopped = cn_stop_self() != 0
     cn_set_ui_active(1)
     reset_prog_mode()
     clearok(cn_curscr(), true)
     enableDragReports()
     buttonDown = false
+    return stopped
   }
 
   /// The signal that asked to quit, or 0.

@@ -1,6 +1,7 @@
 // The judge's batches and training step.
 
 import FaceSynth
+import Foundation
 import Models
 import NN
 import Tensor
@@ -36,5 +37,17 @@ final class JudgeTests: XCTestCase {
     // The same batch with identity labels has a positive identity loss.
     let labelled = (b.0, b.1, b.2, [1, 2, 3, 4])
     XCTAssertGreaterThan(trainer.train(labelled)["id_ce"]!, 0)
+  }
+
+  func testOptionsFromOlderFilesTakeDefaultsForNewKeys() throws {
+    let old = #"{"steps":4000,"batch":32,"learningRate":0.001,"identityClasses":600,"seed":5}"#
+    let o = try JSONDecoder().decode(JudgeOptions.self, from: Data(old.utf8))
+    XCTAssertEqual(o.steps, 4000)
+    XCTAssertEqual(o.identityClasses, 600)
+    XCTAssertEqual(o.freshIdentityShare, JudgeOptions().freshIdentityShare)
+    var changed = JudgeOptions()
+    changed.freshIdentityShare = 0.25
+    let back = try JSONDecoder().decode(JudgeOptions.self, from: JSONEncoder().encode(changed))
+    XCTAssertEqual(back, changed)
   }
 }

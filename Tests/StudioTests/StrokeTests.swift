@@ -107,4 +107,27 @@ final class StrokeTests: XCTestCase {
     try s.run("undo")
     XCTAssertTrue(s.state.strokes.isEmpty)
   }
+
+  func testDensePolylineEdgesMatchOneSegment() {
+    var one = Image(width: 24, height: 12, channels: 1, value: 1)
+    one.paintSegment(from: (2, 6), to: (21, 6), radius: 1.3, value: 0)
+    var dense = Image(width: 24, height: 12, channels: 1, value: 1)
+    dense.paintPolyline((2...21).map { (Double($0), 6) }, radius: 1.3, value: 0)
+    XCTAssertEqual(one, dense)
+    XCTAssertGreaterThan(one[10, 7, 0], 0)  // a soft edge, not ink and not paper
+    XCTAssertLessThan(one[10, 7, 0], 1)
+  }
+
+  func testCropIsRefusedWhileStrokesSitOnTheFraming() throws {
+    let dir = TempDir()
+    let s = Session(renderer: StubRenderer())
+    try s.run("open \(dir.sketch())")
+    try s.run("draw 2 3,3 9,9")
+    XCTAssertThrowsError(try s.run("crop 0 0 20 20")) {
+      XCTAssertTrue("\($0)".contains("strokes clear"), "\($0)")
+    }
+    try s.run("strokes clear")
+    try s.run("crop 0 0 20 20")
+    XCTAssertEqual(s.state.crop, CropRect(x: 0, y: 0, width: 20, height: 20))
+  }
 }

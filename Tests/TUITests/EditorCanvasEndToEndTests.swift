@@ -50,6 +50,16 @@ final class EditorCanvasEndToEndTests: XCTestCase {
     XCTAssertTrue(stroke.points.allSatisfy { $0.y == stroke.points[0].y })
     XCTAssertTrue(zip(stroke.points, stroke.points.dropFirst()).allSatisfy { $0.x < $1.x })
 
+    // A key pressed before the button is released ends the stroke as drawn so far.
+    try t.mouse("press", x: x0, y: row + 2)
+    try t.mouse("drag", x: x0 + 4, y: row + 2)
+    try t.keys("u")
+    t.waitFor(text: "undone")
+    try t.text(":save one-b.png")
+    try t.keys("Enter")
+    t.waitFor(text: "saved one-b.png")
+    XCTAssertEqual(try recipe(t, "one-b.png").strokes, one.strokes)
+
     try t.keys("e")
     t.waitFor(text: "eraser")
     try t.mouse("press", x: x0 + 6, y: row)

@@ -55,9 +55,13 @@ final class PreviewPlacementTests: XCTestCase {
     XCTAssertEqual(
       fit(CropRect(x: -5, y: 90, width: 40, height: 40), 100, 100),
       CropRect(x: 0, y: 60, width: 40, height: 40))
+    // A square stays square (the largest that fits), a non-square box is clamped per side.
     XCTAssertEqual(
       fit(CropRect(x: 10, y: 10, width: 500, height: 500), 120, 80),
-      CropRect(x: 0, y: 0, width: 120, height: 80))
+      CropRect(x: 10, y: 0, width: 80, height: 80))
+    XCTAssertEqual(
+      fit(CropRect(x: 10, y: 10, width: 500, height: 60), 120, 80),
+      CropRect(x: 0, y: 10, width: 120, height: 60))
     XCTAssertEqual(
       fit(CropRect(x: 3, y: 3, width: 2, height: 2), 50, 50),
       CropRect(x: 3, y: 3, width: 8, height: 8))

@@ -17,6 +17,24 @@ public struct JudgeOptions: Codable, Sendable, Equatable {
   public var freshIdentityShare: Float = 0.5
   public var seed: UInt64 = 5
   public init() {}
+
+  private enum CodingKeys: String, CodingKey {
+    case steps, batch, learningRate, identityClasses, freshIdentityShare, seed
+  }
+
+  /// Decodes options written by any version: keys added later take their defaults, so judge
+  /// files exported before an option existed still load.
+  public init(from decoder: Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    self.init()
+    steps = try c.decodeIfPresent(Int.self, forKey: .steps) ?? steps
+    batch = try c.decodeIfPresent(Int.self, forKey: .batch) ?? batch
+    learningRate = try c.decodeIfPresent(Float.self, forKey: .learningRate) ?? learningRate
+    identityClasses = try c.decodeIfPresent(Int.self, forKey: .identityClasses) ?? identityClasses
+    freshIdentityShare =
+      try c.decodeIfPresent(Float.self, forKey: .freshIdentityShare) ?? freshIdentityShare
+    seed = try c.decodeIfPresent(UInt64.self, forKey: .seed) ?? seed
+  }
 }
 
 /// Renders judge batches: training identities under random variants, expressions and

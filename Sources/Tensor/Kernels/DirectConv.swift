@@ -27,6 +27,9 @@ public enum DirectConv {
     _ x: UnsafePointer<Float>, _ g: ConvGeometry, _ w: UnsafePointer<Float>, outChannels: Int,
     _ y: UnsafeMutablePointer<Float>
   ) {
+    precondition(
+      g.stride == 1 && g.dilation == 1 && outChannels <= maxOutputChannels,
+      "DirectConv needs stride 1, dilation 1 and at most \(maxOutputChannels) outputs")
     let (oh, ow) = (g.outH, g.outW)
     let (cc, h, kh, kw, pad) = (g.channels, g.height, g.kernelH, g.kernelW, g.padding)
     let pw = g.width + 2 * pad
@@ -120,6 +123,9 @@ public enum DirectConv {
     _ gy: UnsafePointer<Float>, _ g: ConvGeometry, _ w: UnsafePointer<Float>, outChannels: Int,
     _ dx: UnsafeMutablePointer<Float>
   ) {
+    precondition(
+      g.stride == 1 && g.dilation == 1 && outChannels <= maxOutputChannels,
+      "DirectConv needs stride 1, dilation 1 and at most \(maxOutputChannels) outputs")
     let (oh, ow) = (g.outH, g.outW)
     let (cc, h, wd, kh, kw, pad) = (g.channels, g.height, g.width, g.kernelH, g.kernelW, g.padding)
     // Padded row j holds gy[j − left] (zero outside [0, OW)); reads span j ∈ [0, W + kw − 1).
@@ -226,6 +232,9 @@ public enum DirectConv {
     _ x: UnsafePointer<Float>, _ gy: UnsafePointer<Float>, _ g: ConvGeometry, outChannels: Int,
     _ dw: UnsafeMutablePointer<Float>
   ) {
+    precondition(
+      g.stride == 1 && g.dilation == 1 && outChannels <= maxOutputChannels,
+      "DirectConv needs stride 1, dilation 1 and at most \(maxOutputChannels) outputs")
     let (oh, ow) = (g.outH, g.outW)
     let (cc, h, kh, kw, pad) = (g.channels, g.height, g.kernelH, g.kernelW, g.padding)
     let pw = g.width + 2 * pad
@@ -290,14 +299,16 @@ public enum DirectConv {
                 }
               }
             }
-            let sums: [[SIMD8<Float>]] = [
-              [s00, s01, s02], [s10, s11, s12], [s20, s21, s22], [s30, s31, s32],
-            ]
-            for o in 0..<on {
-              for t in 0..<taps {
-                dw[((o * cc + c) * kh + ky) * kw + kx0 + t] += sums[o][t].sum()
-              }
+            func add(_ o: Int, _ t0: SIMD8<Float>, _ t1: SIMD8<Float>, _ t2: SIMD8<Float>) {
+              let d = dw + ((o * cc + c) * kh + ky) * kw + kx0
+              d[0] += t0.sum()
+              if taps > 1 { d[1] += t1.sum() }
+              if taps > 2 { d[2] += t2.sum() }
             }
+            add(0, s00, s01, s02)
+            if on > 1 { add(1, s10, s11, s12) }
+            if on > 2 { add(2, s20, s21, s22) }
+            if on > 3 { add(3, s30, s31, s32) }
             kx0 += taps
           }
           // Columns after the last whole chunk.
