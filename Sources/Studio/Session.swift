@@ -38,6 +38,8 @@ public final class Session {
   private var generation = 0
   private var playDepth = 0
   private var painted: (sourceKey: String, strokes: [Stroke], key: String, image: Image)?
+  /// The input with every stroke but the last painted: a stroke being drawn repaints only itself.
+  private var underlay: (sourceKey: String, strokes: [Stroke], image: Image)?
 
   /// A session drawing with `renderer`, journaling to `journal`, with `macros`.
   public init(
@@ -128,6 +130,7 @@ public final class Session {
   public func commit(_ command: Command, from start: EditState) {
     guard state != start else { return }
     undoStack.append(start)
+    if undoStack.count > 500 { undoStack.removeFirst() }
     redoStack = []
     modified = true
     journal?.record(command: command.text, state: state)
@@ -186,7 +189,8 @@ public final class Session {
   public var inputKey: String? { input(for: state)?.key }
 
   /// The cache key and model input for `s`: the source's, or a painted copy when `s` has
-  /// strokes (the last painted copy is kept, so a drag repaints only when a stroke changes).
+  /// strokes (the last painted copy is kept, and the copy without the last stroke, so a drag
+  /// repaints only the stroke it draws).
   private func input(for s: EditState) -> (key: String, image: Image)? {
     guard let src = source else { return nil }
     guard !s.strokes.isEmpty else { return (src.key, src.input) }
@@ -196,7 +200,11 @@ public final class Session {
     var hasher = StableHash()
     for stroke in s.strokes { hasher.add(stroke.text) }
     let key = "\(src.key)|strokes \(s.strokes.count) \(hasher.hex)"
-    let image = Stroke.apply(s.strokes, to: src.input)
+    let below = Array(s.strokes.dropLast())
+    if underlay == nil || underlay?.sourceKey != src.key || underlay?.strokes != below {
+      underlay = (src.key, below, Stroke.apply(below, to: src.input))
+    }
+    let image = Stroke.apply([s.strokes[s.strokes.count - 1]], to: underlay!.image)
     painted = (src.key, s.strokes, key, image)
     return (key, image)
   }
