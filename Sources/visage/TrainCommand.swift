@@ -16,7 +16,7 @@ private func installStopHandler() {
 
 let trainUsage = """
   usage: visage train sargan [options]
-         visage train s2f --variant dis|dec [options]
+         visage train s2f --variant dis|dec|sketch [options]
          visage train judge [options]     (the evaluator network, on FaceSynth only)
   options:
     --steps N            total steps of the run (default 20000)
@@ -147,10 +147,12 @@ private func trainSARGAN(_ args: Arguments) throws {
 
 private func trainS2F(_ args: Arguments) throws {
   var o = S2FOptions()
-  guard let variant = EditVariant(rawValue: args.string("variant") ?? "dis") else {
-    throw CLIError.usage("--variant is dis or dec")
+  let variantName = args.string("variant") ?? "dis"
+  guard let variant = variantName == "sketch" ? .dis : EditVariant(rawValue: variantName) else {
+    throw CLIError.usage("--variant is dis, dec or sketch")
   }
   o.variant = variant
+  o.sketchOnly = variantName == "sketch"
   o.steps = try args.int("steps", default: o.steps)
   o.batch = try args.int("batch", default: o.batch)
   o.learningRate = try args.float("lr", default: o.learningRate)
@@ -183,10 +185,10 @@ private func trainS2F(_ args: Arguments) throws {
   let currentRecord = keeper.record(at:)
   let columns = [
     "rec_l1", "sketch_l1", "edit_l1", "sketch_lat", "cls_mse", "ortho", "domain", "fm", "g_adv",
-    "d_loss", "r1", "edit_score", "lat_cycle",
+    "d_loss", "r1", "edit_score", "lat_cycle", "sketch_mse",
   ]
   try runTraining(
-    label: "s2f-\(variant.rawValue)", from: trainer.step, steps: o.steps, settings: settings,
+    label: "s2f-\(variantName)", from: trainer.step, steps: o.steps, settings: settings,
     columns: columns,
     train: { step in trainer.train(try source.batch(step: step, size: o.batch)) },
     save: { path, step in

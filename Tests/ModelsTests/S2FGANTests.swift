@@ -77,6 +77,24 @@ final class S2FGANTests: XCTestCase {
     XCTAssertLessThan(last, first * 0.9)
   }
 
+  func testSketchPhaseMovesOnlyTheSketchEncoderTowardPhotoLatents() throws {
+    var o = S2FOptions()
+    o.batch = 4
+    o.sketchOnly = true
+    let trainer = S2FTrainer(config: config, options: o)
+    let before = trainer.model.parameters.map(\.scalars)
+    let sketchIDs = Set(trainer.model.sketchEncoder.parameters.map { ObjectIdentifier($0.storage) })
+    let batch = try FakeFaceSource(size: 32, attributes: 3).batch(step: 0, size: 4)
+    let first = trainer.train(batch)["sketch_mse"]!
+    var last = first
+    for _ in 0..<30 { last = trainer.train(batch)["sketch_mse"]! }
+    XCTAssertLessThan(last, first * 0.5)
+    for (p, old) in zip(trainer.model.parameters, before)
+    where !sketchIDs.contains(ObjectIdentifier(p.storage)) {
+      XCTAssertEqual(p.scalars, old)
+    }
+  }
+
   func testDecomposerTrainingReducesEditScoreLoss() throws {
     var o = S2FOptions()
     o.batch = 4

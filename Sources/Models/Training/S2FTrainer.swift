@@ -7,6 +7,9 @@ import Tensor
 /// Hyper-parameters of an S2FGAN run (stored in checkpoints and weight metadata).
 public struct S2FOptions: Codable, Sendable, Equatable {
   public var variant: EditVariant = .dis
+  /// Trains only the sketch encoder, by regression onto the photo encoder's latents of the
+  /// paired renders (`visage train s2f --variant sketch`); see `trainSketchEncoder`.
+  public var sketchOnly = false
   public var steps = 20_000
   public var batch = 4
   public var learningRate: Float = 1e-3
@@ -113,6 +116,7 @@ public final class S2FTrainer {
   /// Runs one step of the current variant.
   public func train(_ b: FaceBatch) -> [String: Double] {
     defer { step += 1 }
+    if options.sketchOnly { return trainSketchEncoder(b) }
     switch options.variant {
     case .dis: return trainBackbone(b)
     case .dec: return trainDecomposer(b)
@@ -202,6 +206,24 @@ public final class S2FTrainer {
     logs["fm"] = Double(fm.item)
     logs["g_adv"] = Double(adv.item)
     return logs
+  }
+
+  /// One regression step of the sketch encoder: MSE between the sketch latent and the
+  /// (detached) photo latent of the paired render; nothing else moves.
+  ///
+  /// A cheap phase (no decoder, no discriminators: about a tenth of a backbone step) for a
+  /// sketch encoder that has collapsed: its latents varied over sketches mostly in scale along
+  /// one direction, which the pixel norm before its MLP removes, so the image losses of the full
+  /// step reached it only weakly.
+  func trainSketchEncoder(_ b: FaceBatch) -> [String: Double] {
+    for m in [model, discriminator, latentDiscriminator] as [Module] { m.zeroGrad() }
+    let r = withNoGrad { model.encode(photo: b.photos) }
+    let rs = model.encode(sketch: b.sketches)
+    let loss = Loss.mse(rs, r)
+    loss.backward(to: model.sketchEncoder.parameters)
+    optimizerG.update()
+    ema.update(model.parameters)
+    return ["sketch_lat": Double(Loss.l1(rs, r).item), "sketch_mse": Double(loss.item)]
   }
 
   func trainDecomposer(_ b: FaceBatch) -> [String: Double] {
