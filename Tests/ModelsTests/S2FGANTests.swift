@@ -95,6 +95,20 @@ final class S2FGANTests: XCTestCase {
     }
   }
 
+  func testStateWrittenBeforeTheSketchOptimizerStillLoads() throws {
+    let trainer = S2FTrainer(config: config, options: S2FOptions())
+    var older = trainer.checkpoint
+    older.optimizers.removeAll { $0.0 == "S" }
+    older.addedOptimizers = []
+    let path = NSTemporaryDirectory() + "s2f-old-\(UUID().uuidString).safetensors"
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    try older.save(path: path, step: 7, metadata: [:])
+    let again = S2FTrainer(config: config, options: S2FOptions())
+    try again.resume(from: path)
+    XCTAssertEqual(again.step, 7)
+    XCTAssertEqual(again.optimizerS.step, 0)
+  }
+
   func testDecomposerTrainingReducesEditScoreLoss() throws {
     var o = S2FOptions()
     o.batch = 4

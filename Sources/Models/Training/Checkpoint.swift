@@ -13,11 +13,18 @@ public struct TrainingCheckpoint {
   public var modules: [(String, Module)]
   public var optimizers: [(String, Adam)]
   public var emas: [(String, EMA)]
+  /// Optimizers added after checkpoints already existed: when one is absent from a file it
+  /// starts fresh instead of failing the load.
+  public var addedOptimizers: Set<String>
 
-  public init(modules: [(String, Module)], optimizers: [(String, Adam)], emas: [(String, EMA)]) {
+  public init(
+    modules: [(String, Module)], optimizers: [(String, Adam)], emas: [(String, EMA)],
+    addedOptimizers: Set<String> = []
+  ) {
     self.modules = modules
     self.optimizers = optimizers
     self.emas = emas
+    self.addedOptimizers = addedOptimizers
   }
 
   /// Writes the state atomically to `path`.
@@ -50,6 +57,7 @@ public struct TrainingCheckpoint {
     for (name, m) in modules { try m.load(file, prefix: "model.\(name).", strict: true) }
     for (name, opt) in optimizers {
       guard let s = file.metadata["adam.\(name).step"].flatMap(Int.init) else {
+        if addedOptimizers.contains(name) { continue }
         throw TrainingError.badCheckpoint("no step for optimizer \(name)")
       }
       var m: [Tensor] = []

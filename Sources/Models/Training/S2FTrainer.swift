@@ -50,6 +50,8 @@ public final class S2FTrainer {
   public let optimizerG: Adam
   public let optimizerD: Adam
   public let optimizerM: Adam
+  /// The sketch phase's optimizer (β₁ 0.9: a regression, not a GAN game).
+  public let optimizerS: Adam
   public let ema: EMA
   public var options: S2FOptions
   public private(set) var step = 0
@@ -87,6 +89,12 @@ public final class S2FTrainer {
     optimizerM = Adam(
       parameters: model.decomposer.parameters, learningRate: options.learningRate * 0.5,
       beta1: 0.9, beta2: 0.99)
+    optimizerS = Adam(
+      parameters: model.sketchEncoder.parameters, learningRate: options.learningRate, beta1: 0.9,
+      beta2: 0.99)
+    optimizerS.scales = model.sketchEncoder.parameters.map {
+      boosted.contains(ObjectIdentifier($0.storage)) ? options.encoderHeadBoost : 1
+    }
     ema = EMA(parameters: model.parameters, beta: options.emaBeta)
   }
 
@@ -94,8 +102,8 @@ public final class S2FTrainer {
   public var checkpoint: TrainingCheckpoint {
     TrainingCheckpoint(
       modules: [("S2F", model), ("F", discriminator), ("Q", latentDiscriminator)],
-      optimizers: [("G", optimizerG), ("D", optimizerD), ("M", optimizerM)],
-      emas: [("S2F", ema)])
+      optimizers: [("G", optimizerG), ("D", optimizerD), ("M", optimizerM), ("S", optimizerS)],
+      emas: [("S2F", ema)], addedOptimizers: ["S"])
   }
 
   /// Restores a checkpoint written by ``checkpoint``.
@@ -221,7 +229,7 @@ public final class S2FTrainer {
     let rs = model.encode(sketch: b.sketches)
     let loss = Loss.mse(rs, r)
     loss.backward(to: model.sketchEncoder.parameters)
-    optimizerG.update()
+    optimizerS.update()
     ema.update(model.parameters)
     return ["sketch_lat": Double(Loss.l1(rs, r).item), "sketch_mse": Double(loss.item)]
   }
