@@ -9,7 +9,7 @@ import Tensor
 
 let evalUsage = """
   usage: visage eval judge [--count N]
-         visage eval s2f [--variant dis|dec] [--count N]
+         visage eval s2f [--variant dis|dec] [--from sketch|photo] [--count N]
          visage eval sargan [--count N]
   options:
     --weights PATH   model weights (default assets/models/<model>.safetensors)
@@ -25,7 +25,7 @@ func runEvalCommand(_ words: [String]) throws -> Int32 {
   }
   let args = try Arguments(
     Array(words.dropFirst()),
-    valued: ["count", "weights", "judge", "results", "figures", "threads", "variant"])
+    valued: ["count", "weights", "judge", "results", "figures", "threads", "variant", "from"])
   Threads.configure(args.string("threads").flatMap(Int.init))
   let results = args.string("results") ?? "docs/results.md"
   let figures = args.string("figures") ?? "docs/images"
@@ -45,26 +45,33 @@ func runEvalCommand(_ words: [String]) throws -> Int32 {
     guard let variant = EditVariant(rawValue: args.string("variant") ?? "dis") else {
       throw CLIError.usage("--variant is dis or dec")
     }
+    let from = args.string("from") ?? "sketch"
+    guard ["sketch", "photo"].contains(from) else {
+      throw CLIError.usage("--from is sketch or photo")
+    }
+    let photo = from == "photo"
     let path = args.string("weights") ?? "assets/models/s2fgan.safetensors"
     let (m, _) = try ModelStore.loadS2FGAN(path: path)
     let r = S2FEvaluation.run(
       model: m, judge: judge, variant: variant, count: try args.int("count", default: 32),
-      threads: Threads.count
+      editsFromPhotos: photo, threads: Threads.count
     ) { print($0) }
+    let suffix = photo ? "_photo" : ""
     var names: [String] = []
-    if let f = r.reconstructionFigure {
+    if let f = r.reconstructionFigure, !photo {
       let name = "s2f_reconstruction.jpg"
       try JPEGCodec.write(f, to: figures + "/" + name, quality: 88, overwrite: true)
       names.append("images/" + name)
     }
     if let f = r.sweepFigure {
-      let name = "s2f_sweep_\(variant.rawValue).jpg"
+      let name = "s2f_sweep_\(variant.rawValue)\(suffix).jpg"
       try JPEGCodec.write(f, to: figures + "/" + name, quality: 88, overwrite: true)
       names.append("images/" + name)
     }
     let md = r.markdown(record: try describe(path) + "; judge: " + judgeRecord, figures: names)
-    try ResultsDocument.update(path: results, section: "s2f-\(variant.rawValue)", markdown: md)
-    try annotate(path, key: "results_\(variant.rawValue)", value: summary(r))
+    try ResultsDocument.update(
+      path: results, section: "s2f-\(variant.rawValue)\(photo ? "-photo" : "")", markdown: md)
+    try annotate(path, key: "results_\(variant.rawValue)\(suffix)", value: summary(r))
     print(md)
   default:
     let path = args.string("weights") ?? "assets/models/sargan.safetensors"

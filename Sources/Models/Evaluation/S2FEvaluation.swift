@@ -16,6 +16,8 @@ public struct S2FEvaluation {
   }
 
   public var variant: EditVariant
+  /// True when the edits start from photo latents (the image encoder) instead of sketch latents.
+  public var editsFromPhotos = false
   public var faces = 0
   public var sketchSSIM = 0.0
   public var sketchPSNR = 0.0
@@ -31,9 +33,10 @@ public struct S2FEvaluation {
   /// Runs the evaluation on `count` test identities (edits on the first `editCount`).
   public static func run(
     model m: S2FGAN, judge: Judge, variant: EditVariant, count: Int = 32, editCount: Int = 12,
-    threads: Int = 2, log: (String) -> Void = { _ in }
+    editsFromPhotos: Bool = false, threads: Int = 2, log: (String) -> Void = { _ in }
   ) -> S2FEvaluation {
     var r = S2FEvaluation(variant: variant)
+    r.editsFromPhotos = editsFromPhotos
     let size = m.config.imageSize
     let params = (0..<count).map { FaceSynth.params(index: $0, seed: 31, split: .test) }
     let samples = FaceSynth.render(params, size: size, threads: threads)
@@ -44,9 +47,10 @@ public struct S2FEvaluation {
       withNoGrad {
         let sk = (1 - s.sketch.converted(channels: 1).tensor()) * 0.5
         let rs = m.encode(sketch: sk)
-        sketchLatents.append(rs)
+        let rp = m.encode(photo: s.face.tensor())
+        sketchLatents.append(editsFromPhotos ? rp : rs)
         let fromSketch = Image(tensor: m.decode(rs))
-        let fromPhoto = Image(tensor: m.decode(m.encode(photo: s.face.tensor())))
+        let fromPhoto = Image(tensor: m.decode(rp))
         r.sketchSSIM += ImageMetrics.ssim(fromSketch, s.face)
         r.sketchPSNR += ImageMetrics.psnr(fromSketch, s.face)
         r.sketchL1 += ImageMetrics.l1(fromSketch, s.face)
@@ -128,9 +132,11 @@ public struct S2FEvaluation {
 
   /// The results as markdown.
   public func markdown(record: String, figures: [String]) -> String {
-    var s = "## S2FGAN-lite, variant \(variant.rawValue.uppercased())\n\n"
+    let from = editsFromPhotos ? "photo" : "sketch"
+    var s =
+      "## S2FGAN-lite, variant \(variant.rawValue.uppercased()), edits from \(from) latents\n\n"
     s +=
-      "`visage eval s2f --variant \(variant.rawValue)` on \(faces) test-split identities (edits on the first \(min(faces, 12))). Weights: \(record).\n\n"
+      "`visage eval s2f --variant \(variant.rawValue) --from \(from)` on \(faces) test-split identities (edits on the first \(min(faces, 12)), starting from the \(from) encoder's latent). Weights: \(record).\n\n"
     s += "| sketch → face vs paired render | value |\n|---|---|\n"
     s += "| SSIM (luminance) | \(String(format: "%.3f", sketchSSIM)) |\n"
     s += "| PSNR | \(String(format: "%.2f dB", sketchPSNR)) |\n"
