@@ -149,7 +149,7 @@ extension EditorController {
   }
 
   /// `box` shrunk to fit a `width` × `height` image, then slid inside it; a square stays square.
-  static func fitted(_ box: CropRect, width: Int, height: Int) -> CropRect {
+  public static func fitted(_ box: CropRect, width: Int, height: Int) -> CropRect {
     var b = box
     if b.width == b.height {
       let side = min(max(8, b.width), width, height)

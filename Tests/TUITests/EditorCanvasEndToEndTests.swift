@@ -3,9 +3,8 @@
 import Foundation
 import Imaging
 import Studio
+import TUI
 import XCTest
-
-@testable import TUI
 
 final class EditorCanvasEndToEndTests: XCTestCase {
   private let capabilities = TerminalCapabilities.decide(

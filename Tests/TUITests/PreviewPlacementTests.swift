@@ -2,9 +2,8 @@
 
 import Imaging
 import Studio
+import TUI
 import XCTest
-
-@testable import TUI
 
 final class PreviewPlacementTests: XCTestCase {
   private func caps(_ mode: GraphicsMode) -> TerminalCapabilities {
