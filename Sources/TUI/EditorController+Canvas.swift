@@ -78,27 +78,22 @@ extension EditorController {
       finishGestures()
       guard let p = place.pixel(atColumn: m.x, row: m.y) else { return false }
       strokeDrag = (session.state, [point(p)])
-    case .drag:
+    case .drag, .release:
       guard strokeDrag != nil else { return false }
       let p = point(place.clampedPixel(atColumn: m.x, row: m.y))
       if strokeDrag?.points.last != p, (strokeDrag?.points.count ?? 0) < Stroke.maximumPoints {
         strokeDrag?.points.append(p)
       }
-    case .release:
-      guard strokeDrag != nil else { return false }
-      let p = point(place.clampedPixel(atColumn: m.x, row: m.y))
-      if strokeDrag?.points.last != p, (strokeDrag?.points.count ?? 0) < Stroke.maximumPoints {
-        strokeDrag?.points.append(p)
+      if m.kind == .release {
+        finishGestures()
+        return true
       }
-      finishGestures()
-      return true
     case .wheelUp, .wheelDown:
       return false
     }
     guard let drag = strokeDrag else { return true }
-    let stroke = Stroke(erase: tool == .eraser, width: width, points: drag.points)
     do {
-      try session.preview(.stroke(stroke), from: drag.start)
+      try session.preview(.stroke(stroke(tool, width, drag.points)), from: drag.start)
     } catch {
       strokeDrag = nil
       say("\(error)", error: true)
@@ -117,7 +112,7 @@ extension EditorController {
       return
     }
     strokeDrag = nil
-    let stroke = Stroke(erase: tool == .eraser, width: width, points: drag.points)
+    let stroke = stroke(tool, width, drag.points)
     do {
       try session.preview(.stroke(stroke), from: drag.start)
       session.commit(.stroke(stroke), from: drag.start)
@@ -127,6 +122,10 @@ extension EditorController {
     }
     imageVersion += 1
     requestRender()
+  }
+
+  private func stroke(_ tool: CanvasTool, _ width: Int, _ points: [Stroke.Point]) -> Stroke {
+    Stroke(erase: tool == .eraser, width: width, points: points)
   }
 
   private func point(_ p: (x: Double, y: Double)) -> Stroke.Point {

@@ -54,13 +54,18 @@ public final class TerminalSession {
     TerminalProbe.writeAll(Array("\u{1B}[?1000h\u{1B}[?1002h\u{1B}[?1006h".utf8))
   }
 
+  /// Turns the mouse tracking of ``enableDragReports()`` off.
+  func disableDragReports() {
+    TerminalProbe.writeAll(Array("\u{1B}[?1002l\u{1B}[?1006l\u{1B}[?1000l".utf8))
+  }
+
   /// Leaves the UI and restores the terminal.
   @inline(never)
   public func stop() {
     guard active else { return }
     active = false
     cn_set_ui_active(0)
-    TerminalProbe.writeAll(Array("\u{1B}[?1002l\u{1B}[?1006l\u{1B}[?1000l".utf8))
+    disableDragReports()
     endwin()
     TerminalProbe.writeAll(Array("\u{1B}[?1002l\u{1B}[?1003l\u{1B}[?1006l\u{1B}[?1000l".utf8))
   }
@@ -74,7 +79,7 @@ public final class TerminalSession {
   @inline(never)
   public func suspend() -> Bool {
     guard active else { return false }
-    TerminalProbe.writeAll(Array("\u{1B}[?1002l\u{1B}[?1006l\u{1B}[?1000l".utf8))
+    disableDragReports()
     endwin()
     cn_set_ui_active(0)
     let stopped = cn_stop_self() != 0

@@ -112,24 +112,21 @@ public final class JudgeTrainer {
     judge.zeroGrad()
     let (a, e, emb) = judge(b.0)
     let la = Loss.bceWithLogits(a, b.1)
-    let k = e.shape[1]
-    let labelled = b.2.filter { $0 >= 0 }.count
-    var target = [Float](repeating: 0, count: b.2.count * k)
-    for (i, c) in b.2.enumerated() where c >= 0 { target[i * k + c] = 1 }
-    let le =
-      Loss.softCrossEntropy(e, targets: Tensor(target, shape: e.shape))
-      * (Float(b.2.count) / Float(max(labelled, 1)))
-    let idLogits = judge.identityLogits(emb)
-    let classes = idLogits.shape[1]
-    let known = b.3.filter { $0 >= 0 }.count
-    var idTarget = [Float](repeating: 0, count: b.3.count * classes)
-    for (i, c) in b.3.enumerated() where c >= 0 { idTarget[i * classes + c] = 1 }
-    let li =
-      Loss.softCrossEntropy(idLogits, targets: Tensor(idTarget, shape: idLogits.shape))
-      * (Float(b.3.count) / Float(max(known, 1)))
+    let le = Self.labelledCrossEntropy(e, classes: b.2)
+    let li = Self.labelledCrossEntropy(judge.identityLogits(emb), classes: b.3)
     (la + le + li).backward()
     optimizer.update()
     step += 1
     return ["attr_bce": Double(la.item), "expr_ce": Double(le.item), "id_ce": Double(li.item)]
+  }
+
+  /// Cross-entropy averaged over the rows whose class is known (≥ 0); rows marked −1 add
+  /// nothing, and a batch without labels gives 0.
+  static func labelledCrossEntropy(_ logits: Tensor, classes: [Int]) -> Tensor {
+    let labelled = classes.filter { $0 >= 0 }
+    let targets = oneHot(
+      classes.map { max($0, 0) }, count: logits.shape[1], scale: classes.map { $0 >= 0 ? 1 : 0 })
+    return Loss.softCrossEntropy(logits, targets: targets)
+      * (Float(classes.count) / Float(max(labelled.count, 1)))
   }
 }

@@ -27,22 +27,13 @@ public enum DirectConv {
     _ x: UnsafePointer<Float>, _ g: ConvGeometry, _ w: UnsafePointer<Float>, outChannels: Int,
     _ y: UnsafeMutablePointer<Float>
   ) {
-    precondition(
-      g.stride == 1 && g.dilation == 1 && outChannels <= maxOutputChannels,
-      "DirectConv needs stride 1, dilation 1 and at most \(maxOutputChannels) outputs")
+    requireGeometry(g, outChannels: outChannels)
     let (oh, ow) = (g.outH, g.outW)
     let (cc, h, kh, kw, pad) = (g.channels, g.height, g.kernelH, g.kernelW, g.padding)
     let pw = g.width + 2 * pad
     let blocks = ow / 16
     Scratch.with(cc * h * pw) { xp in
-      for c in 0..<cc {
-        for iy in 0..<h {
-          let dst = xp + (c * h + iy) * pw
-          dst.initialize(repeating: 0, count: pad)
-          dst.advanced(by: pad).update(from: x + (c * h + iy) * g.width, count: g.width)
-          dst.advanced(by: pad + g.width).initialize(repeating: 0, count: pad)
-        }
-      }
+      padRows(x, count: cc * h, width: g.width, shift: pad, into: xp, pitch: pw)
       // Taps per output channel, and where output channel o's weights start.
       let taps = cc * kh * kw
       let o1 = min(1, outChannels - 1) * taps
@@ -123,26 +114,15 @@ public enum DirectConv {
     _ gy: UnsafePointer<Float>, _ g: ConvGeometry, _ w: UnsafePointer<Float>, outChannels: Int,
     _ dx: UnsafeMutablePointer<Float>
   ) {
-    precondition(
-      g.stride == 1 && g.dilation == 1 && outChannels <= maxOutputChannels,
-      "DirectConv needs stride 1, dilation 1 and at most \(maxOutputChannels) outputs")
+    requireGeometry(g, outChannels: outChannels)
     let (oh, ow) = (g.outH, g.outW)
     let (cc, h, wd, kh, kw, pad) = (g.channels, g.height, g.width, g.kernelH, g.kernelW, g.padding)
     // Padded row j holds gy[j − left] (zero outside [0, OW)); reads span j ∈ [0, W + kw − 1).
     let left = kw - 1 - pad
     let pw = wd + kw - 1
-    let jLo = max(0, left)
-    let jHi = max(jLo, min(pw, left + ow))
     let blocks = wd / 16
     Scratch.with(outChannels * oh * pw) { gp in
-      for o in 0..<outChannels {
-        for oy in 0..<oh {
-          let dst = gp + (o * oh + oy) * pw
-          dst.initialize(repeating: 0, count: jLo)
-          dst.advanced(by: jLo).update(from: gy + (o * oh + oy) * ow + jLo - left, count: jHi - jLo)
-          dst.advanced(by: jHi).initialize(repeating: 0, count: pw - jHi)
-        }
-      }
+      padRows(gy, count: outChannels * oh, width: ow, shift: left, into: gp, pitch: pw)
       let taps = kh * kw
       for iy in 0..<h {
         // Output rows oy = iy − ky + pad within [0, OH).
@@ -232,23 +212,14 @@ public enum DirectConv {
     _ x: UnsafePointer<Float>, _ gy: UnsafePointer<Float>, _ g: ConvGeometry, outChannels: Int,
     _ dw: UnsafeMutablePointer<Float>
   ) {
-    precondition(
-      g.stride == 1 && g.dilation == 1 && outChannels <= maxOutputChannels,
-      "DirectConv needs stride 1, dilation 1 and at most \(maxOutputChannels) outputs")
+    requireGeometry(g, outChannels: outChannels)
     let (oh, ow) = (g.outH, g.outW)
     let (cc, h, kh, kw, pad) = (g.channels, g.height, g.kernelH, g.kernelW, g.padding)
     let pw = g.width + 2 * pad
     let chunks = ow / 8
     let on = outChannels
     Scratch.with(cc * h * pw) { xp in
-      for c in 0..<cc {
-        for iy in 0..<h {
-          let dst = xp + (c * h + iy) * pw
-          dst.initialize(repeating: 0, count: pad)
-          dst.advanced(by: pad).update(from: x + (c * h + iy) * g.width, count: g.width)
-          dst.advanced(by: pad + g.width).initialize(repeating: 0, count: pad)
-        }
-      }
+      padRows(x, count: cc * h, width: g.width, shift: pad, into: xp, pitch: pw)
       for c in 0..<cc {
         for ky in 0..<kh {
           let oyLo = max(0, pad - ky)
@@ -327,6 +298,28 @@ public enum DirectConv {
           }
         }
       }
+    }
+  }
+
+  private static func requireGeometry(_ g: ConvGeometry, outChannels: Int) {
+    precondition(
+      g.stride == 1 && g.dilation == 1 && outChannels <= maxOutputChannels,
+      "DirectConv needs stride 1, dilation 1 and at most \(maxOutputChannels) outputs")
+  }
+
+  /// Copies `count` rows of `width` floats from `src` into rows of `pitch` floats at `dst`, row
+  /// element i landing at column i + `shift` (which may be negative); columns outside are zero.
+  private static func padRows(
+    _ src: UnsafePointer<Float>, count: Int, width: Int, shift: Int,
+    into dst: UnsafeMutablePointer<Float>, pitch: Int
+  ) {
+    let lo = max(0, shift)
+    let hi = max(lo, min(pitch, shift + width))
+    for r in 0..<count {
+      let row = dst + r * pitch
+      row.initialize(repeating: 0, count: lo)
+      row.advanced(by: lo).update(from: src + r * width + lo - shift, count: hi - lo)
+      row.advanced(by: hi).initialize(repeating: 0, count: pitch - hi)
     }
   }
 }
