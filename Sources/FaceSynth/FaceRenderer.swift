@@ -56,7 +56,7 @@ enum FaceRenderer {
         }
       }
     }
-    postProcess(&rgb, size: size, r, faceGain: meteringGain(rgb, labels))
+    postProcess(&rgb, size: size, r, faceGain: meteringGain(p))
     let face = Image(width: size, height: size, channels: 3, pixels: rgb)
     let marks = Landmarks.compute(g, frame: frame)
     return RenderOutput(face: face, parsing: labels, ink: inkBuf, landmarks: marks)
@@ -878,6 +878,31 @@ enum FaceRenderer {
   /// Without it the darkest skin tones under dim light came out at sRGB 0.1–0.3, darker than
   /// an auto-exposed photo, and a detector trained on photographs missed two faces in three
   /// below 0.4.
+  ///
+  /// The camera meters the person, not the moment: the gain comes from a small (32×32) render of
+  /// the same face with a neutral expression, so that every expression of one identity gets the
+  /// same exposure. Metering each render on its own made the gain follow the mouth (an open
+  /// mouth hides skin), and the paired expression targets then differed from their source over
+  /// the whole image, background included: an expression model learned that global shift
+  /// instead of the mouth and brows.
+  static func meteringGain(_ p: FaceParams) -> Float {
+    let q = p.with(.neutral, intensity: 0)
+    let size = 32
+    let n = size * size
+    var rgb = [Float](repeating: 0, count: n * 3)
+    var labels = [UInt8](repeating: 0, count: n)
+    var ink = [Float](repeating: 0, count: n)
+    rgb.withUnsafeMutableBufferPointer { rgbp in
+      labels.withUnsafeMutableBufferPointer { labp in
+        ink.withUnsafeMutableBufferPointer { inkp in
+          rasterize(FaceRig(q), q, Frame(size: size, render: q.render), size, rgbp, labp, inkp)
+        }
+      }
+    }
+    return meteringGain(rgb, labels)
+  }
+
+  /// The metering gain of one raster (linear RGB and parsing labels).
   static func meteringGain(_ rgb: [Float], _ labels: [UInt8]) -> Float {
     var sum: Double = 0
     var count = 0

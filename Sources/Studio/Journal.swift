@@ -25,14 +25,23 @@ public struct JournalSession: Sendable {
 
 /// Appends every state change as one JSON line, so that a killed editor loses nothing.
 ///
-/// Lines: `{"session":ID,"start":T}`, `{"session":ID,"command":"…","state":{…}}`,
+/// Lines: `{"session":ID,"start":T}`, `{"session":ID,"command":"…","state":{…},"strokes":{…}}`,
 /// `{"session":ID,"close":true}`. A torn last line (kill during write) is ignored.
+///
+/// Strokes are journaled as a change to the previous line's list: `"strokes":{"keep":K,
+/// "add":[…]}` means the first K strokes of the previous state followed by `add`, and `state`
+/// then holds everything but the strokes. Each line stays as small as its change, so a long
+/// drawing session writes a journal that grows linearly with the number of strokes (the full
+/// list on every line grew with its square). Lines whose `state` holds its own strokes (older
+/// journals) are read as they are.
 public final class Journal {
   /// The journal file.
   public let path: String
   /// This session's id.
   public let sessionID: String
   private var started = false
+  /// The strokes of the last recorded state (the base of the next line's stroke change).
+  private var lastStrokes: [Stroke] = []
 
   /// A journal at `path` (created on the first write); compacts files over 2 MB.
   public init(path: String = StatePaths.journal) {
@@ -45,9 +54,14 @@ public final class Journal {
   /// Records a change.
   public func record(command: String, state: EditState) {
     start()
+    let keep = zip(lastStrokes, state.strokes).prefix { $0 == $1 }.count
+    let added = state.strokes[keep...].map { Journal.quote($0.text) }.joined(separator: ",")
+    var rest = state
+    rest.strokes = []
+    lastStrokes = state.strokes
     append(
       "{\"session\":\(Journal.quote(sessionID)),\"command\":\(Journal.quote(command)),"
-        + "\"state\":\(state.json)}")
+        + "\"state\":\(rest.json),\"strokes\":{\"keep\":\(keep),\"add\":[\(added)]}}")
   }
 
   /// Marks this session as closed normally.
@@ -119,13 +133,31 @@ public final class Journal {
       if obj["close"] as? Bool == true { byID[id]?.closed = true }
       if let stateObj = obj["state"],
         let stateData = try? JSONSerialization.data(withJSONObject: stateObj),
-        let state = try? JSONDecoder().decode(EditState.self, from: stateData)
+        var state = try? JSONDecoder().decode(EditState.self, from: stateData)
       {
+        if let change = obj["strokes"] as? [String: Any] {
+          let previous = byID[id]?.states.last?.strokes ?? []
+          guard let keep = (change["keep"] as? NSNumber)?.intValue, keep >= 0,
+            keep <= previous.count, let added = change["add"] as? [String],
+            let strokes = try? strokes(from: added)
+          else { continue }
+          state.strokes = Array(previous.prefix(keep)) + strokes
+        }
         byID[id]?.states.append(state)
         byID[id]?.commands.append(obj["command"] as? String ?? "")
       }
     }
     return order.compactMap { byID[$0] }
+  }
+
+  /// Parses journaled stroke commands (`draw …`/`erase …`).
+  private static func strokes(from lines: [String]) throws -> [Stroke] {
+    try lines.map { line in
+      guard case .stroke(let stroke)? = try Command.parse(line) else {
+        throw StudioError.syntax("'\(line)' in the journal is not a stroke")
+      }
+      return stroke
+    }
   }
 
   static func quote(_ s: String) -> String {

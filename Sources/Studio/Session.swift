@@ -32,6 +32,8 @@ public final class Session {
   /// The last register played (for `@@`).
   public private(set) var lastPlayed: Character?
 
+  /// How many changes undo reaches back.
+  public static let undoLimit = 500
   private var undoStack: [EditState] = []
   private var redoStack: [EditState] = []
   private var sources: [String: LoadedSource] = [:]
@@ -101,7 +103,7 @@ public final class Session {
       let message = try change(command)
       guard state != before else { return message }
       undoStack.append(before)
-      if undoStack.count > 500 { undoStack.removeFirst() }
+      if undoStack.count > Session.undoLimit { undoStack.removeFirst() }
       redoStack = []
       if case .open = command { modified = false } else { modified = true }
       journal?.record(command: command.text, state: state)
@@ -130,7 +132,7 @@ public final class Session {
   public func commit(_ command: Command, from start: EditState) {
     guard state != start else { return }
     undoStack.append(start)
-    if undoStack.count > 500 { undoStack.removeFirst() }
+    if undoStack.count > Session.undoLimit { undoStack.removeFirst() }
     redoStack = []
     modified = true
     journal?.record(command: command.text, state: state)
@@ -141,7 +143,7 @@ public final class Session {
   public func restore(_ recovered: JournalSession) throws {
     guard let last = recovered.current else { return }
     try adopt(last)
-    undoStack = Array(recovered.states.dropLast())
+    undoStack = Array(recovered.states.dropLast().suffix(Session.undoLimit))
     redoStack = []
     modified = true
     journal?.record(command: "restore", state: state)
