@@ -71,33 +71,46 @@ public enum Im2col {
     let oh = g.outH
     let ow = g.outW
     let hw = g.height * g.width
+    let taps = g.kernelH * g.kernelW
+    // Channels fill disjoint row blocks, so they split over threads.
+    Parallel.chunks(g.channels, costPerItem: taps * oh * ow) { channels in
+      for c in channels {
+        im2colChannel(x + c * hw, g, cols + c * taps * pitch, pitch: pitch)
+      }
+    }
+  }
+
+  /// Writes one channel's `kh·kw` column rows, starting at `rows`, from its `[H, W]` plane.
+  private static func im2colChannel(
+    _ plane: UnsafePointer<Float>, _ g: ConvGeometry,
+    _ rows: UnsafeMutablePointer<Float>, pitch: Int
+  ) {
+    let oh = g.outH
+    let ow = g.outW
     var row = 0
-    for c in 0..<g.channels {
-      let plane = x + c * hw
-      for ky in 0..<g.kernelH {
-        for kx in 0..<g.kernelW {
-          let dst = cols + row * pitch
-          let (lo, hi) = g.validX(kx)
-          let xoff = kx * g.dilation - g.padding
-          for oy in 0..<oh {
-            let iy = oy * g.stride - g.padding + ky * g.dilation
-            let d = dst + oy * ow
-            if iy < 0 || iy >= g.height || hi <= lo {
-              d.initialize(repeating: 0, count: ow)
-              continue
-            }
-            if lo > 0 { d.initialize(repeating: 0, count: lo) }
-            let src = plane + iy * g.width + xoff
-            if g.stride == 1 {
-              (d + lo).initialize(from: src + lo, count: hi - lo)
-            } else {
-              let s = g.stride
-              for ox in lo..<hi { d[ox] = src[ox * s] }
-            }
-            if hi < ow { (d + hi).initialize(repeating: 0, count: ow - hi) }
+    for ky in 0..<g.kernelH {
+      for kx in 0..<g.kernelW {
+        let dst = rows + row * pitch
+        let (lo, hi) = g.validX(kx)
+        let xoff = kx * g.dilation - g.padding
+        for oy in 0..<oh {
+          let iy = oy * g.stride - g.padding + ky * g.dilation
+          let d = dst + oy * ow
+          if iy < 0 || iy >= g.height || hi <= lo {
+            d.initialize(repeating: 0, count: ow)
+            continue
           }
-          row += 1
+          if lo > 0 { d.initialize(repeating: 0, count: lo) }
+          let src = plane + iy * g.width + xoff
+          if g.stride == 1 {
+            (d + lo).initialize(from: src + lo, count: hi - lo)
+          } else {
+            let s = g.stride
+            for ox in lo..<hi { d[ox] = src[ox * s] }
+          }
+          if hi < ow { (d + hi).initialize(repeating: 0, count: ow - hi) }
         }
+        row += 1
       }
     }
   }
@@ -109,33 +122,44 @@ public enum Im2col {
     rowPitch: Int? = nil
   ) {
     let pitch = rowPitch ?? g.colCols
+    let hw = g.height * g.width
+    let taps = g.kernelH * g.kernelW
+    // Channels add into disjoint planes, so they split over threads.
+    Parallel.chunks(g.channels, costPerItem: taps * g.outH * g.outW) { channels in
+      for c in channels {
+        col2imChannel(cols + c * taps * pitch, g, x + c * hw, pitch: pitch)
+      }
+    }
+  }
+
+  /// Adds the `kh·kw` rows starting at `rows` into one channel's `[H, W]` plane.
+  private static func col2imChannel(
+    _ rows: UnsafePointer<Float>, _ g: ConvGeometry, _ plane: UnsafeMutablePointer<Float>,
+    pitch: Int
+  ) {
     let oh = g.outH
     let ow = g.outW
-    let hw = g.height * g.width
     var row = 0
-    for c in 0..<g.channels {
-      let plane = x + c * hw
-      for ky in 0..<g.kernelH {
-        for kx in 0..<g.kernelW {
-          let srcRow = cols + row * pitch
-          let (lo, hi) = g.validX(kx)
-          let xoff = kx * g.dilation - g.padding
-          if hi > lo {
-            for oy in 0..<oh {
-              let iy = oy * g.stride - g.padding + ky * g.dilation
-              if iy < 0 || iy >= g.height { continue }
-              let s = srcRow + oy * ow
-              let d = plane + iy * g.width + xoff
-              if g.stride == 1 {
-                for ox in lo..<hi { d[ox] += s[ox] }
-              } else {
-                let st = g.stride
-                for ox in lo..<hi { d[ox * st] += s[ox] }
-              }
+    for ky in 0..<g.kernelH {
+      for kx in 0..<g.kernelW {
+        let srcRow = rows + row * pitch
+        let (lo, hi) = g.validX(kx)
+        let xoff = kx * g.dilation - g.padding
+        if hi > lo {
+          for oy in 0..<oh {
+            let iy = oy * g.stride - g.padding + ky * g.dilation
+            if iy < 0 || iy >= g.height { continue }
+            let s = srcRow + oy * ow
+            let d = plane + iy * g.width + xoff
+            if g.stride == 1 {
+              for ox in lo..<hi { d[ox] += s[ox] }
+            } else {
+              let st = g.stride
+              for ox in lo..<hi { d[ox * st] += s[ox] }
             }
           }
-          row += 1
         }
+        row += 1
       }
     }
   }

@@ -1,5 +1,7 @@
 // Process-wide thread count: one level of parallelism at a time.
 
+import Dispatch
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -29,5 +31,39 @@ public enum Threads {
     if value <= 0 { value = Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))) }
     current = max(1, value)
     BLAS.setThreads(current)
+  }
+}
+
+/// Splits a loop over the thread budget (`Threads.count`), never nested.
+///
+/// Kernels call it between GEMMs, when OpenBLAS's threads are idle, so one level of parallelism
+/// holds. Small loops stay on the calling thread: a hand-off costs a few microseconds.
+public enum Parallel {
+  /// Runs `body` over contiguous chunks that cover `0..<count`.
+  ///
+  /// The chunks run on up to `Threads.count` threads when `count × costPerItem` reaches
+  /// `minimumWork` (about one element-operation per unit), and on the calling thread otherwise.
+  /// Chunks must write disjoint memory.
+  public static func chunks(
+    _ count: Int, costPerItem: Int = 1, minimumWork: Int = 1 << 16,
+    _ body: (Range<Int>) -> Void
+  ) {
+    let threads = min(Threads.count, count)
+    if threads <= 1 || count * costPerItem < minimumWork {
+      body(0..<count)
+      return
+    }
+    withoutActuallyEscaping(body) { run in
+      let task = UnsafeTask(run)
+      DispatchQueue.concurrentPerform(iterations: threads) { t in
+        task.body((count * t / threads)..<(count * (t + 1) / threads))
+      }
+    }
+  }
+
+  /// Carries the loop body into the worker threads (each chunk writes disjoint memory).
+  private struct UnsafeTask: @unchecked Sendable {
+    let body: (Range<Int>) -> Void
+    init(_ body: @escaping (Range<Int>) -> Void) { self.body = body }
   }
 }

@@ -42,10 +42,12 @@ extension Tensor {
       let inSize = g.channels * g.height * g.width
       let outSize = outC * oh * ow
       if direct {
-        for i in 0..<n {
-          DirectConv.forward(
-            x.storage.base + i * inSize, g, weight.storage.base, outChannels: outC,
-            y + i * outSize)
+        Parallel.chunks(n, costPerItem: g.colRows * g.colCols * outC) { images in
+          for i in images {
+            DirectConv.forward(
+              x.storage.base + i * inSize, g, weight.storage.base, outChannels: outC,
+              y + i * outSize)
+          }
         }
       } else {
         ConvGemm.forward(
@@ -97,10 +99,12 @@ extension Tensor {
       let inSize = g.channels * g.height * g.width
       let outSize = outC * g.colCols
       if DirectConv.applies(g, outChannels: outC) {
-        for i in 0..<n {
-          DirectConv.inputGrad(
-            gy.storage.base + i * outSize, g, weight.storage.base, outChannels: outC,
-            dx + i * inSize)
+        Parallel.chunks(n, costPerItem: g.colRows * g.colCols * outC) { images in
+          for i in images {
+            DirectConv.inputGrad(
+              gy.storage.base + i * outSize, g, weight.storage.base, outChannels: outC,
+              dx + i * inSize)
+          }
         }
         return
       }
