@@ -506,13 +506,29 @@ class SARGANGenerator(nn.Module):
         self.head = Conv2d(d, 3, 7, padding=3, bias=False)
         with torch.no_grad():
             self.head.weight.mul_(0.1)
+        # SARGANConfig.conditionBias: the condition as a per-channel bias after the stem's and
+        # the bottleneck's norms (zero at init; no constant term). Files without the key: off.
+        self.condition_bias = bool(c.get("conditionBias", False))
+        if self.condition_bias:
+            e = c["expressionCount"]
+            self.stemCondition = Linear(e, d, bias=False)
+            self.bottleneckCondition = Linear(e, 4 * d, bias=False)
+            with torch.no_grad():
+                self.stemCondition.weight.zero_()
+                self.bottleneckCondition.weight.zero_()
 
     def forward(self, x, cond):
         n, s = x.shape[0], x.shape[2]
         planes = cond.reshape(n, -1, 1, 1).expand(n, cond.shape[1], s, x.shape[3])
-        h = F.relu(self.stemNorm(self.stem(torch.cat([x, planes], dim=1))))
+        h = self.stemNorm(self.stem(torch.cat([x, planes], dim=1)))
+        if self.condition_bias:
+            h = h + self.stemCondition(cond).reshape(n, -1, 1, 1)
+        h = F.relu(h)
         h = F.relu(self.down1Norm(self.down1(h)))
-        h = F.relu(self.down2Norm(self.down2(h)))
+        h = self.down2Norm(self.down2(h))
+        if self.condition_bias:
+            h = h + self.bottleneckCondition(cond).reshape(n, -1, 1, 1)
+        h = F.relu(h)
         mask = torch.zeros(n, 1, h.shape[2], h.shape[3], dtype=x.dtype)
         for b in self.blocks:
             h, mask = b(h)
@@ -566,14 +582,14 @@ def sargan_tiny(expressions: int) -> dict:
     """SARGANConfig.tiny(expressions:)."""
     return dict(imageSize=32, expressionCount=expressions, generatorWidth=4, hourglassWidth=4,
                 attentionBlocks=1, discriminatorWidth=4, discriminatorLayers=4,
-                discriminatorMaxWidth=16)
+                discriminatorMaxWidth=16, conditionBias=True)
 
 
 def sargan_lite(expressions: int) -> dict:
     """SARGANConfig.lite(expressions:)."""
     return dict(imageSize=128, expressionCount=expressions, generatorWidth=32, hourglassWidth=32,
                 attentionBlocks=1, discriminatorWidth=32, discriminatorLayers=6,
-                discriminatorMaxWidth=512)
+                discriminatorMaxWidth=512, conditionBias=True)
 
 
 def build_s2fgan(config: dict) -> S2FGAN:

@@ -108,7 +108,7 @@ private func trainSARGAN(_ args: Arguments) throws {
       resume: { try trainer.resume(from: $0) },
       warmStart: { path in
         let (g, meta) = try ModelStore.loadSARGAN(path: path)
-        adopt(g.parameters, into: trainer.generator.parameters, ema: trainer.ema)
+        adopt(g, into: trainer.generator, ema: trainer.ema)
         return meta
       }),
     firstStep: trainer.step)
@@ -178,7 +178,7 @@ private func trainS2F(_ args: Arguments) throws {
       resume: { try trainer.resume(from: $0) },
       warmStart: { path in
         let (m, meta) = try ModelStore.loadS2FGAN(path: path)
-        adopt(m.parameters, into: trainer.model.parameters, ema: trainer.ema)
+        adopt(m, into: trainer.model, ema: trainer.ema)
         return meta
       }),
     firstStep: trainer.step)
@@ -269,10 +269,26 @@ extension TrainingRecord {
   }
 }
 
-/// Copies shipped weights into a trainer's parameters and its EMA shadow (warm start).
-private func adopt(_ weights: [Tensor], into parameters: [Tensor], ema: EMA) {
-  for (dst, src) in zip(parameters, weights) { dst.assign(src) }
-  for (shadow, src) in zip(ema.shadow, weights) { shadow.assign(src) }
+/// Copies shipped weights into a trainer's model and its EMA shadow (warm start), by name.
+///
+/// The EMA shadows follow `target.parameters`. Parameters the file lacks keep their initial
+/// values and are listed, so that a model that gained layers can warm-start from older weights.
+private func adopt(_ source: Module, into target: Module, ema: EMA) {
+  let loaded = Dictionary(source.namedParameters, uniquingKeysWith: { a, _ in a })
+  var fresh: [String] = []
+  for (i, (name, p)) in target.namedParameters.enumerated() {
+    guard let w = loaded[name], w.shape == p.shape else {
+      fresh.append(name)
+      continue
+    }
+    p.assign(w)
+    ema.shadow[i].assign(w)
+  }
+  if !fresh.isEmpty {
+    print(
+      "warm start: \(fresh.count) parameter(s) not in the file start fresh: "
+        + fresh.joined(separator: ", "))
+  }
 }
 
 /// The cumulative training record of a run, carried across resumes and warm starts.

@@ -35,6 +35,44 @@ final class SARGANTests: XCTestCase {
     XCTAssertEqual(a.scalars, b.scalars)
   }
 
+  /// The condition bias starts at zero (the same map as without it), adds nothing for an
+  /// all-zero condition, changes the whole image once trained, and older configs decode without it.
+  func testConditionBiasStartsNeutralAndReachesTheInterior() throws {
+    var plain = config
+    plain.conditionBias = false
+    let g0 = SARGANGenerator(config: plain, seed: 4)
+    let g1 = SARGANGenerator(config: config, seed: 4)
+    XCTAssertNil(g0.stemCondition)
+    let stem = try XCTUnwrap(g1.stemCondition)
+    var rng = SplitMix64(seed: 6)
+    let x = Tensor.randomUniform([1, 3, 32, 32], -1, 1, using: &rng)
+    let c = Tensor([0, 0.8, 0, 0], shape: [1, 4])
+    let zero = Tensor(zeros: [1, 4])
+    XCTAssertEqual(
+      withNoGrad { g0(x, condition: c).image }.scalars,
+      withNoGrad { g1(x, condition: c).image }.scalars)
+    stem.weight.assign(Tensor.randomNormal(stem.weight.shape, using: &rng))
+    XCTAssertEqual(
+      withNoGrad { g0(x, condition: zero).image }.scalars,
+      withNoGrad { g1(x, condition: zero).image }.scalars)
+    // Away from the border, where the concatenated planes cannot reach through the padding.
+    let before = withNoGrad { g0(x, condition: c).image }
+    let after = withNoGrad { g1(x, condition: c).image }
+    let interior = (after - before).slice(axis: 2, start: 12, length: 8).slice(
+      axis: 3, start: 12, length: 8)
+    XCTAssertGreaterThan(interior.abs().mean().item, 1e-3)
+    let old = try JSONDecoder().decode(
+      SARGANConfig.self,
+      from: Data(
+        """
+        {"imageSize":32,"expressionCount":4,"generatorWidth":4,"hourglassWidth":4,\
+        "attentionBlocks":1,"discriminatorWidth":4,"discriminatorLayers":4,\
+        "discriminatorMaxWidth":16}
+        """.utf8))
+    XCTAssertFalse(old.conditionBias)
+    XCTAssertEqual(old, plain)
+  }
+
   func testWeightFileRoundTrip() throws {
     let g = SARGANGenerator(config: config, seed: 3)
     let path = NSTemporaryDirectory() + "sargan-\(UUID().uuidString).safetensors"
@@ -61,6 +99,9 @@ final class SARGANTests: XCTestCase {
     var last = first
     for _ in 0..<25 { last = trainer.train(batch)["g_pair"]! }
     XCTAssertLessThan(last, first * 0.8)
+    // The condition biases start at zero and learn.
+    let stem = try XCTUnwrap(trainer.generator.stemCondition)
+    XCTAssertGreaterThan(stem.weight.abs().sum().item, 0)
   }
 
   func testResumeEqualsUninterruptedRun() throws {

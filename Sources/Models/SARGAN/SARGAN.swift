@@ -10,6 +10,13 @@ import Tensor
 /// stride-2 convs → spatial-attention residual block(s) → two 4×4 stride-2 transposed convs →
 /// 7×7 head → tanh, then the input is added back. Instance statistics are per image.
 /// The output is not clamped (clamp only for display and saving).
+///
+/// The condition enters as constant planes concatenated to the input, as in StarGAN/SARGAN.
+/// A constant plane only shifts each stem channel by a constant, which the instance norm right
+/// after subtracts again: the condition survives only where the zero padding cuts into the
+/// kernel, at the image border. With `config.conditionBias` it is also added as a learned
+/// per-channel bias after the stem's and the bottleneck's norms (before their ReLUs), where
+/// nothing removes it; both biases start at zero.
 public final class SARGANGenerator: Module {
   public let config: SARGANConfig
   public let stem: Conv2d
@@ -24,6 +31,10 @@ public final class SARGANGenerator: Module {
   public let up2: ConvTranspose2d
   public let up2Norm: InstanceNorm2d
   public let head: Conv2d
+  /// Condition `[N, E]` → bias `[N, d]` after the stem's norm (with `conditionBias`).
+  public let stemCondition: Linear?
+  /// Condition `[N, E]` → bias `[N, 4d]` after the bottleneck's norm (with `conditionBias`).
+  public let bottleneckCondition: Linear?
 
   public init(config c: SARGANConfig, seed: UInt64 = 2) {
     var rng = SplitMix64(seed: seed)
@@ -45,15 +56,30 @@ public final class SARGANGenerator: Module {
     head = Conv2d(d, 3, kernel: 7, padding: 3, bias: false, rng: &rng)
     // Start near the identity map: the residual output begins as a small correction.
     head.weight.assign(head.weight * 0.1)
+    if c.conditionBias {
+      // No constant term, so that an all-zero condition (keep the input) adds nothing.
+      let stemBias = Linear(c.expressionCount, d, bias: false, rng: &rng)
+      let bottleneckBias = Linear(c.expressionCount, 4 * d, bias: false, rng: &rng)
+      for p in stemBias.parameters + bottleneckBias.parameters { p.assign(Tensor(zeros: p.shape)) }
+      stemCondition = stemBias
+      bottleneckCondition = bottleneckBias
+    } else {
+      stemCondition = nil
+      bottleneckCondition = nil
+    }
   }
 
   /// The edited image and the attention mask of the last block.
   public func callAsFunction(_ x: Tensor, condition c: Tensor) -> (image: Tensor, mask: Tensor) {
     let (n, s) = (x.shape[0], x.shape[2])
     let planes = c.reshaped([n, -1, 1, 1]).expanded(to: [n, c.shape[1], s, x.shape[3]])
-    var h = stemNorm(stem(Tensor.concat([x, planes], axis: 1))).relu()
+    var h = stemNorm(stem(Tensor.concat([x, planes], axis: 1)))
+    if let bias = stemCondition { h = h + bias(c).reshaped([n, -1, 1, 1]) }
+    h = h.relu()
     h = down1Norm(down1(h)).relu()
-    h = down2Norm(down2(h)).relu()
+    h = down2Norm(down2(h))
+    if let bias = bottleneckCondition { h = h + bias(c).reshaped([n, -1, 1, 1]) }
+    h = h.relu()
     var mask = Tensor(zeros: [n, 1, h.shape[2], h.shape[3]])
     for b in blocks { (h, mask) = b(h) }
     h = up1Norm(up1(h)).relu()

@@ -18,19 +18,44 @@ public struct SARGANConfig: Sendable, Equatable, Codable {
   public var discriminatorLayers: Int
   /// Cap on discriminator channels.
   public var discriminatorMaxWidth: Int
+  /// Whether the condition also enters as a per-channel bias after the stem's and the
+  /// bottleneck's instance norms (see ``SARGANGenerator``); files written before this field
+  /// existed decode with false.
+  public var conditionBias: Bool = false
 
   /// The 128×128 lite configuration (d = 32).
   public static func lite(expressions: Int) -> SARGANConfig {
     SARGANConfig(
       imageSize: 128, expressionCount: expressions, generatorWidth: 32, hourglassWidth: 32,
       attentionBlocks: 1, discriminatorWidth: 32, discriminatorLayers: 6,
-      discriminatorMaxWidth: 512)
+      discriminatorMaxWidth: 512, conditionBias: true)
   }
 
   /// A tiny configuration for tests (32×32).
   public static func tiny(expressions: Int) -> SARGANConfig {
     SARGANConfig(
       imageSize: 32, expressionCount: expressions, generatorWidth: 4, hourglassWidth: 4,
-      attentionBlocks: 1, discriminatorWidth: 4, discriminatorLayers: 4, discriminatorMaxWidth: 16)
+      attentionBlocks: 1, discriminatorWidth: 4, discriminatorLayers: 4, discriminatorMaxWidth: 16,
+      conditionBias: true)
+  }
+}
+
+extension SARGANConfig {
+  private enum CodingKeys: String, CodingKey {
+    case imageSize, expressionCount, generatorWidth, hourglassWidth, attentionBlocks
+    case discriminatorWidth, discriminatorLayers, discriminatorMaxWidth, conditionBias
+  }
+
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    imageSize = try c.decode(Int.self, forKey: .imageSize)
+    expressionCount = try c.decode(Int.self, forKey: .expressionCount)
+    generatorWidth = try c.decode(Int.self, forKey: .generatorWidth)
+    hourglassWidth = try c.decode(Int.self, forKey: .hourglassWidth)
+    attentionBlocks = try c.decode(Int.self, forKey: .attentionBlocks)
+    discriminatorWidth = try c.decode(Int.self, forKey: .discriminatorWidth)
+    discriminatorLayers = try c.decode(Int.self, forKey: .discriminatorLayers)
+    discriminatorMaxWidth = try c.decode(Int.self, forKey: .discriminatorMaxWidth)
+    conditionBias = try c.decodeIfPresent(Bool.self, forKey: .conditionBias) ?? false
   }
 }
