@@ -11,6 +11,7 @@ let evalUsage = """
   usage: visage eval judge [--count N]
          visage eval s2f [--variant dis|dec] [--from sketch|photo] [--count N]
          visage eval sargan [--count N]
+         visage eval latents [--count N]   what the S2F photo latents respond to
   options:
     --weights PATH   model weights (default assets/models/<model>.safetensors)
     --judge PATH     judge weights (default assets/models/judge.safetensors)
@@ -20,7 +21,7 @@ let evalUsage = """
   """
 
 func runEvalCommand(_ words: [String]) throws -> Int32 {
-  guard let which = words.first, ["judge", "s2f", "sargan"].contains(which) else {
+  guard let which = words.first, ["judge", "s2f", "sargan", "latents"].contains(which) else {
     throw CLIError.usage(evalUsage)
   }
   let args = try Arguments(
@@ -41,6 +42,14 @@ func runEvalCommand(_ words: [String]) throws -> Int32 {
     try ResultsDocument.update(
       path: results, section: "judge", markdown: r.markdown(record: judgeRecord))
     print(r.markdown(record: judgeRecord))
+  case "latents":
+    let path = args.string("weights") ?? "assets/models/s2fgan.safetensors"
+    let (m, _) = try ModelStore.loadS2FGAN(path: path)
+    let r = LatentSensitivity.run(
+      model: m, count: try args.int("count", default: 192), threads: Threads.count)
+    let md = r.markdown(record: try describe(path))
+    try ResultsDocument.update(path: results, section: "s2f-latents", markdown: md)
+    print(md)
   case "s2f":
     guard let variant = EditVariant(rawValue: args.string("variant") ?? "dis") else {
       throw CLIError.usage("--variant is dis or dec")
