@@ -54,6 +54,20 @@ final class S2FGANTests: XCTestCase {
     XCTAssertEqual(s[2], -0.2, accuracy: 1e-5)
   }
 
+  /// FaceSynth batches mark the person (face, hair, neck, clothes) against the backdrop, for
+  /// the edit render too, so the image losses can weigh the backdrop less.
+  func testSynthBatchesMarkThePerson() throws {
+    let b = try SynthFaceSource(size: 64, threads: 2).batch(step: 0, size: 2)
+    for mask in [b.faceMasks, b.editedFaceMasks] {
+      let m = try XCTUnwrap(mask)
+      XCTAssertEqual(m.shape, [2, 1, 64, 64])
+      XCTAssertTrue(m.scalars.allSatisfy { $0 == 0 || $0 == 1 })
+      let share = m.mean().item
+      XCTAssertGreaterThan(share, 0.2)
+      XCTAssertLessThan(share, 0.95)
+    }
+  }
+
   func testWeightFileRoundTrip() throws {
     let m = S2FGAN(config: config, seed: 9)
     let path = NSTemporaryDirectory() + "s2f-\(UUID().uuidString).safetensors"

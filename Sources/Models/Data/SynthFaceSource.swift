@@ -57,7 +57,15 @@ public struct SynthFaceSource: FaceBatchSource {
       photos: Image.batchTensor(base.map { $0.face }),
       sketches: (1 - sketches) * 0.5,  // [-1,1] gray → strokes 1, paper 0
       attributes: attrsTensor, editedPhotos: Image.batchTensor(edits.map { $0.face }),
-      editAttribute: which, editTarget: target)
+      editAttribute: which, editTarget: target, faceMasks: personMasks(base),
+      editedFaceMasks: personMasks(edits))
+  }
+
+  /// `[B, 1, S, S]`: 1 where the parsing map is not backdrop.
+  func personMasks(_ samples: [FaceSample]) -> Tensor {
+    let backdrop = FaceClass.background.rawValue
+    let values = samples.flatMap { s in s.parsing.map { $0 == backdrop ? Float(0) : 1 } }
+    return Tensor(values, shape: [samples.count, 1, size, size])
   }
 }
 

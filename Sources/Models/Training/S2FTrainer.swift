@@ -29,6 +29,13 @@ public struct S2FOptions: Codable, Sendable, Equatable {
   public var lambdaEditImage: Float = 2.5
   public var lambdaEditScore: Float = 1
   public var lambdaLatentCycle: Float = 1
+  /// Weight of backdrop pixels in the image losses (reconstruction, sketch, edit).
+  ///
+  /// Applies when the data marks the person (`FaceBatch.faceMasks`); the person weighs 1. With
+  /// every pixel alike the
+  /// photo latents came to follow the random backdrop (87% of their variance, `visage eval
+  /// latents`), which a sketch cannot predict.
+  public var backdropWeight: Float = 0.25
   /// Learning-rate multiplier for the encoders' heads and MLPs (see `S2FTrainer.init`).
   public var encoderHeadBoost: Float = 100
   public var r1Gamma: Float = 1
@@ -131,6 +138,14 @@ public final class S2FTrainer {
     }
   }
 
+  /// L1 between images (`[N, 3, S, S]`), backdrop pixels weighted by `backdropWeight` when a
+  /// person mask (`[N, 1, S, S]`, 1 on the person) is known; a weighted mean, so its scale
+  /// matches the plain L1.
+  func imageL1(_ a: Tensor, _ b: Tensor, mask: Tensor?) -> Tensor {
+    guard let mask, options.backdropWeight != 1 else { return Loss.l1(a, b) }
+    return Loss.l1(a, b, weights: mask * (1 - options.backdropWeight) + options.backdropWeight)
+  }
+
   /// Edit amounts that move attribute `editAttribute[i]` from its current score to its target.
   func editAmounts(_ b: FaceBatch, scores s: Tensor) -> Tensor {
     let (n, a) = (s.shape[0], s.shape[1])
@@ -163,11 +178,13 @@ public final class S2FTrainer {
     let fakes = model.decode(Tensor.concat(latents, axis: 0))
     let real = Tensor.concat(reals, axis: 0)
     let parts = latents.count
-    let rec = Loss.l1(fakes.slice(axis: 0, start: 0, length: n), b.photos)
-    let sketchImage = Loss.l1(fakes.slice(axis: 0, start: n, length: n), b.photos)
+    let rec = imageL1(fakes.slice(axis: 0, start: 0, length: n), b.photos, mask: b.faceMasks)
+    let sketchImage = imageL1(
+      fakes.slice(axis: 0, start: n, length: n), b.photos, mask: b.faceMasks)
     var lossG = rec * o.lambdaReconstruction + sketchImage * o.lambdaSketchImage
     if parts == 3 {
-      let edit = Loss.l1(fakes.slice(axis: 0, start: 2 * n, length: n), b.editedPhotos!)
+      let edit = imageL1(
+        fakes.slice(axis: 0, start: 2 * n, length: n), b.editedPhotos!, mask: b.editedFaceMasks)
       lossG = lossG + edit * o.lambdaEditImage
       logs["edit_l1"] = Double(edit.item)
     }
@@ -262,7 +279,9 @@ public final class S2FTrainer {
     if let target = b.editedPhotos {
       let half = n / 2
       let img = model.decode(edited.slice(axis: 0, start: 0, length: max(half, 1)))
-      let l1 = Loss.l1(img, target.slice(axis: 0, start: 0, length: max(half, 1)))
+      let l1 = imageL1(
+        img, target.slice(axis: 0, start: 0, length: max(half, 1)),
+        mask: b.editedFaceMasks?.slice(axis: 0, start: 0, length: max(half, 1)))
       loss = loss + l1 * o.lambdaEditImage
       logs["edit_l1"] = Double(l1.item)
     }

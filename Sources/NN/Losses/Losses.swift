@@ -7,6 +7,13 @@ public enum Loss {
   /// Mean absolute error.
   public static func l1(_ x: Tensor, _ y: Tensor) -> Tensor { (x - y).abs().mean() }
 
+  /// Weighted mean absolute error: Σ w·|x − y| / Σ w, with `weights` broadcast to `x`'s shape
+  /// (for example `[N, 1, H, W]` against `[N, C, H, W]`); the weights are constants.
+  public static func l1(_ x: Tensor, _ y: Tensor, weights w: Tensor) -> Tensor {
+    let expanded = w.detached().expanded(to: x.shape)
+    return ((x - y).abs() * expanded).sum() * (1 / max(expanded.sum().item, 1e-12))
+  }
+
   /// Mean squared error.
   public static func mse(_ x: Tensor, _ y: Tensor) -> Tensor { (x - y).squared().mean() }
 

@@ -1,0 +1,34 @@
+// Losses without a PyTorch fixture: the weighted L1.
+
+import NN
+import Tensor
+import TestSupport
+import XCTest
+
+final class LossTests: XCTestCase {
+  func testWeightedL1IsAWeightedMeanBroadcastOverChannels() {
+    var rng = SplitMix64(seed: 3)
+    let x = Tensor.randomNormal([2, 3, 4, 5], using: &rng).requiringGrad()
+    let y = Tensor.randomNormal([2, 3, 4, 5], using: &rng)
+    // Uniform weights: the plain L1.
+    let uniform = Loss.l1(x, y, weights: Tensor(repeating: 0.7, shape: [2, 1, 4, 5]))
+    XCTAssertEqual(uniform.item, Loss.l1(x, y).item, accuracy: 1e-6)
+    // Weight only the left two columns: the L1 over them alone.
+    var w = [Float](repeating: 0, count: 2 * 4 * 5)
+    for i in 0..<(2 * 4) { w[i * 5] = 1; w[i * 5 + 1] = 1 }
+    let weights = Tensor(w, shape: [2, 1, 4, 5])
+    let left = Loss.l1(x.slice(axis: 3, start: 0, length: 2), y.slice(axis: 3, start: 0, length: 2))
+    let weighted = Loss.l1(x, y, weights: weights)
+    XCTAssertEqual(weighted.item, left.item, accuracy: 1e-6)
+    // Gradient: w · sign(x − y) / Σw (Σw over the broadcast shape), zero where w is zero.
+    weighted.backward()
+    let g = x.grad!.scalars
+    let d = (x - y).scalars
+    let total = Float(2 * 2 * 4 * 3)
+    for i in 0..<g.count {
+      let column = i % 5
+      let expected: Float = column < 2 ? (d[i] > 0 ? 1 : -1) / total : 0
+      XCTAssertEqual(g[i], expected, accuracy: 1e-6)
+    }
+  }
+}
