@@ -32,9 +32,8 @@ public struct S2FOptions: Codable, Sendable, Equatable {
   /// Weight of backdrop pixels in the image losses (reconstruction, sketch, edit).
   ///
   /// Applies when the data marks the person (`FaceBatch.faceMasks`); the person weighs 1. With
-  /// every pixel alike the
-  /// photo latents came to follow the random backdrop (87% of their variance, `visage eval
-  /// latents`), which a sketch cannot predict.
+  /// every pixel alike the photo latents came to follow the random backdrop (87% of their
+  /// variance, `visage eval latents`), which a sketch cannot predict.
   public var backdropWeight: Float = 0.25
   /// Learning-rate multiplier for the encoders' heads and MLPs (see `S2FTrainer.init`).
   public var encoderHeadBoost: Float = 100
