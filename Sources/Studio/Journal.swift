@@ -58,10 +58,13 @@ public final class Journal {
     let added = state.strokes[keep...].map { Journal.quote($0.text) }.joined(separator: ",")
     var rest = state
     rest.strokes = []
+    // A line that did not reach the disk must not be the base of the next one: start over
+    // from an empty list (the next line then lists every stroke).
     lastStrokes = state.strokes
-    append(
+    let written = append(
       "{\"session\":\(Journal.quote(sessionID)),\"command\":\(Journal.quote(command)),"
         + "\"state\":\(rest.json),\"strokes\":{\"keep\":\(keep),\"add\":[\(added)]}}")
+    if !written { lastStrokes = [] }
   }
 
   /// Marks this session as closed normally.
@@ -80,17 +83,20 @@ public final class Journal {
       "{\"session\":\(Journal.quote(sessionID)),\"start\":\(Date().timeIntervalSince1970)}")
   }
 
-  private func append(_ line: String) {
+  /// Appends one line; false when it could not be written whole.
+  @discardableResult
+  private func append(_ line: String) -> Bool {
     let fd = Glibc.open(path, O_WRONLY | O_APPEND | O_CREAT, 0o600)
-    guard fd >= 0 else { return }
+    guard fd >= 0 else { return false }
     defer { Glibc.close(fd) }
     let bytes = Array((line + "\n").utf8)
     var offset = 0
     while offset < bytes.count {
       let n = bytes[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-      if n <= 0 { break }
+      if n <= 0 { return false }
       offset += n
     }
+    return true
   }
 
   /// Keeps only the last session when the file is over 2 MB.
@@ -119,6 +125,9 @@ public final class Journal {
   public static func sessions(in text: String) -> [JournalSession] {
     var order: [String] = []
     var byID: [String: JournalSession] = [:]
+    // Sessions whose stroke chain lost a link: their stroke changes are skipped until a line
+    // lists every stroke again (keep 0), rather than applied to the wrong list.
+    var broken: Set<String> = []
     for line in text.split(separator: "\n") {
       guard let data = line.data(using: .utf8),
         let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
@@ -138,9 +147,13 @@ public final class Journal {
         if let change = obj["strokes"] as? [String: Any] {
           let previous = byID[id]?.states.last?.strokes ?? []
           guard let keep = (change["keep"] as? NSNumber)?.intValue, keep >= 0,
-            keep <= previous.count, let added = change["add"] as? [String],
-            let strokes = try? strokes(from: added)
-          else { continue }
+            keep <= previous.count, keep == 0 || !broken.contains(id),
+            let added = change["add"] as? [String], let strokes = try? strokes(from: added)
+          else {
+            broken.insert(id)
+            continue
+          }
+          broken.remove(id)
           state.strokes = Array(previous.prefix(keep)) + strokes
         }
         byID[id]?.states.append(state)

@@ -31,6 +31,17 @@ func runEvalCommand(_ words: [String]) throws -> Int32 {
   let results = args.string("results") ?? "docs/results.md"
   let figures = args.string("figures") ?? "docs/images"
   try FileManager.default.createDirectory(atPath: figures, withIntermediateDirectories: true)
+  if which == "latents" {
+    let path = args.string("weights") ?? "assets/models/s2fgan.safetensors"
+    let count = try args.int("count", default: 192)
+    guard count >= 2 else { throw CLIError.usage("--count for latents is at least 2") }
+    let (m, _) = try ModelStore.loadS2FGAN(path: path)
+    let r = LatentSensitivity.run(model: m, count: count, threads: Threads.count)
+    let md = r.markdown(record: try describe(path))
+    try ResultsDocument.update(path: results, section: "s2f-latents", markdown: md)
+    print(md)
+    return 0
+  }
   let judgePath = args.string("judge") ?? "assets/models/judge.safetensors"
   let judge = try loadJudge(judgePath)
   let judgeRecord = try describe(judgePath)
@@ -42,14 +53,6 @@ func runEvalCommand(_ words: [String]) throws -> Int32 {
     try ResultsDocument.update(
       path: results, section: "judge", markdown: r.markdown(record: judgeRecord))
     print(r.markdown(record: judgeRecord))
-  case "latents":
-    let path = args.string("weights") ?? "assets/models/s2fgan.safetensors"
-    let (m, _) = try ModelStore.loadS2FGAN(path: path)
-    let r = LatentSensitivity.run(
-      model: m, count: try args.int("count", default: 192), threads: Threads.count)
-    let md = r.markdown(record: try describe(path))
-    try ResultsDocument.update(path: results, section: "s2f-latents", markdown: md)
-    print(md)
   case "s2f":
     guard let variant = EditVariant(rawValue: args.string("variant") ?? "dis") else {
       throw CLIError.usage("--variant is dis or dec")

@@ -97,9 +97,19 @@ private func trainSARGAN(_ args: Arguments) throws {
   } else {
     throw CLIError.usage("--data for sargan is synth or folders:DIR")
   }
-  let config = SARGANConfig.lite(expressions: names.count)
-  let trainer = SARGANTrainer(config: config, options: o)
   let settings = try runSettings(args, name: "sargan")
+  var config = SARGANConfig.lite(expressions: names.count)
+  // A run continues with the network it was started with (older runs have no condition bias);
+  // `--fresh` warm-starts today's network from the exported weights instead.
+  if !args.has("fresh"), FileManager.default.fileExists(atPath: settings.statePath),
+    let json = try SafetensorsFile.read(path: settings.statePath).metadata["config"],
+    let stored = try? JSONDecoder().decode(SARGANConfig.self, from: Data(json.utf8)),
+    stored != config
+  {
+    print("continuing with the run's stored network configuration (\(ModelStore.json(stored)))")
+    config = stored
+  }
+  let trainer = SARGANTrainer(config: config, options: o)
   let export = args.string("export") ?? "assets/models/sargan.safetensors"
   let fresh = TrainingRecord.start(data: dataSpec, batch: o.batch)
   let keeper = RecordKeeper(

@@ -15,9 +15,18 @@ struct FakeFaceSource: FaceBatchSource {
     let sketches = Tensor.randomUniform([n, 1, size, size], 0, 1, using: &rng)
     let attrs = Tensor.randomUniform([n, attributes], -1, 1, using: &rng)
     let edited = Tensor.randomUniform([n, 3, size, size], -1, 1, using: &rng)
+    // The "person" is the centre square, so the trainers' backdrop weighting runs.
+    var mask = [Float](repeating: 0, count: n * size * size)
+    for i in 0..<n {
+      for y in (size / 4)..<(3 * size / 4) {
+        for x in (size / 4)..<(3 * size / 4) { mask[(i * size + y) * size + x] = 1 }
+      }
+    }
+    let masks = Tensor(mask, shape: [n, 1, size, size])
     return FaceBatch(
       photos: photos, sketches: sketches, attributes: attrs, editedPhotos: edited,
-      editAttribute: (0..<n).map { $0 % attributes }, editTarget: (0..<n).map { _ in 0.5 })
+      editAttribute: (0..<n).map { $0 % attributes }, editTarget: (0..<n).map { _ in 0.5 },
+      personMasks: masks, editedPersonMasks: masks)
   }
 }
 

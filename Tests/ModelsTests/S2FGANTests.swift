@@ -58,7 +58,7 @@ final class S2FGANTests: XCTestCase {
   /// the edit render too, so the image losses can weigh the backdrop less.
   func testSynthBatchesMarkThePerson() throws {
     let b = try SynthFaceSource(size: 64, threads: 2).batch(step: 0, size: 2)
-    for mask in [b.faceMasks, b.editedFaceMasks] {
+    for mask in [b.personMasks, b.editedPersonMasks] {
       let m = try XCTUnwrap(mask)
       XCTAssertEqual(m.shape, [2, 1, 64, 64])
       XCTAssertTrue(m.scalars.allSatisfy { $0 == 0 || $0 == 1 })

@@ -94,4 +94,49 @@ final class JournalTests: XCTestCase {
     XCTAssertLessThan(bytes, finalState + count * 600)
     XCTAssertEqual(Journal.lastSession(at: path)?.current?.strokes.count, count)
   }
+
+  /// Journals written before stroke changes (every line with its full state) still restore.
+  func testReadsOlderLinesWithFullStates() throws {
+    let dir = TempDir()
+    let path = dir.path + "/journal.jsonl"
+    let lines = [
+      #"{"session":"old","start":1}"#,
+      #"{"session":"old","command":"draw 2 1,1 5,5","state":{"intensity":1,"kind":"sketch","#
+        + #""strokes":["draw 2 1,1 5,5"],"targets":{},"variant":"dis"}}"#,
+      #"{"session":"old","command":"draw 1 0,0 1,1","state":{"intensity":1,"kind":"sketch","#
+        + #""strokes":["draw 2 1,1 5,5","draw 1 0,0 1,1"],"targets":{},"variant":"dis"}}"#,
+    ]
+    try (lines.joined(separator: "\n") + "\n").write(
+      toFile: path, atomically: true, encoding: .utf8)
+    let recovered = try XCTUnwrap(Journal.lastSession(at: path))
+    XCTAssertEqual(recovered.states.map(\.strokes.count), [1, 2])
+    XCTAssertEqual(recovered.current?.strokes.last?.text, "draw 1 0,0 1,1")
+  }
+
+  /// A stroke change that does not fit the list before it (a lost line) is not applied to the
+  /// wrong strokes; the chain resumes at the next line that lists every stroke.
+  func testBrokenStrokeChainSkipsUntilAFullList() throws {
+    let dir = TempDir()
+    let path = dir.path + "/journal.jsonl"
+    let state = #"{"intensity":1,"kind":"sketch","targets":{},"variant":"dis"}"#
+    func line(_ keep: Int, _ add: [String]) -> String {
+      let list = add.map { "\"\($0)\"" }.joined(separator: ",")
+      return #"{"session":"s","command":"c","state":"# + state
+        + #","strokes":{"keep":"# + "\(keep)" + #","add":["# + list + "]}}"
+    }
+    let lines = [
+      line(0, ["draw 2 1,1 5,5"]),
+      line(3, ["draw 1 0,0 1,1"]),  // refers to strokes this journal never listed
+      line(1, ["draw 1 2,2 3,3"]),  // built on the lost line: skipped
+      line(0, ["draw 2 1,1 5,5", "draw 3 4,4 6,6"]),  // a full list again
+      line(2, ["draw 1 7,7 8,8"]),
+    ]
+    try (lines.joined(separator: "\n") + "\n").write(
+      toFile: path, atomically: true, encoding: .utf8)
+    let recovered = try XCTUnwrap(Journal.lastSession(at: path))
+    XCTAssertEqual(recovered.states.map(\.strokes.count), [1, 2, 3])
+    XCTAssertEqual(
+      recovered.current?.strokes.map(\.text),
+      ["draw 2 1,1 5,5", "draw 3 4,4 6,6", "draw 1 7,7 8,8"])
+  }
 }

@@ -57,8 +57,8 @@ public struct SynthFaceSource: FaceBatchSource {
       photos: Image.batchTensor(base.map { $0.face }),
       sketches: (1 - sketches) * 0.5,  // [-1,1] gray → strokes 1, paper 0
       attributes: attrsTensor, editedPhotos: Image.batchTensor(edits.map { $0.face }),
-      editAttribute: which, editTarget: target, faceMasks: personMasks(base),
-      editedFaceMasks: personMasks(edits))
+      editAttribute: which, editTarget: target, personMasks: personMasks(base),
+      editedPersonMasks: personMasks(edits))
   }
 
   /// `[B, 1, S, S]`: 1 where the parsing map is not backdrop.

@@ -8,8 +8,8 @@ import Tensor
 /// paper 0; `attributes` `[B, A]` in [-1, 1]. When the source can render the same person with
 /// one attribute changed, `editedPhotos` holds that render, `editAttribute[i]` the attribute
 /// index and `editTarget[i]` its new value in [-1, 1]. When the source knows where the person
-/// is, `faceMasks` (`[B, 1, S, S]`) is 1 on the person (face, hair, neck, clothes) and 0 on the
-/// backdrop, and `editedFaceMasks` the same for `editedPhotos`.
+/// is, `personMasks` (`[B, 1, S, S]`) is 1 on the person (face, hair, neck, clothes) and 0 on the
+/// backdrop, and `editedPersonMasks` the same for `editedPhotos`.
 public struct FaceBatch {
   public var photos: Tensor
   public var sketches: Tensor
@@ -17,13 +17,13 @@ public struct FaceBatch {
   public var editedPhotos: Tensor?
   public var editAttribute: [Int]
   public var editTarget: [Float]
-  public var faceMasks: Tensor?
-  public var editedFaceMasks: Tensor?
+  public var personMasks: Tensor?
+  public var editedPersonMasks: Tensor?
 
   public init(
     photos: Tensor, sketches: Tensor, attributes: Tensor, editedPhotos: Tensor? = nil,
-    editAttribute: [Int] = [], editTarget: [Float] = [], faceMasks: Tensor? = nil,
-    editedFaceMasks: Tensor? = nil
+    editAttribute: [Int] = [], editTarget: [Float] = [], personMasks: Tensor? = nil,
+    editedPersonMasks: Tensor? = nil
   ) {
     self.photos = photos
     self.sketches = sketches
@@ -31,8 +31,8 @@ public struct FaceBatch {
     self.editedPhotos = editedPhotos
     self.editAttribute = editAttribute
     self.editTarget = editTarget
-    self.faceMasks = faceMasks
-    self.editedFaceMasks = editedFaceMasks
+    self.personMasks = personMasks
+    self.editedPersonMasks = editedPersonMasks
   }
 }
 

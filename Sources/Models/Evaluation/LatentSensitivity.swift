@@ -27,8 +27,10 @@ public struct LatentSensitivity {
   public var variance: Double
   public var rows: [Row]
 
-  /// Encodes `count` validation renders and their variants with `model`'s photo encoder.
+  /// Encodes `count` (at least 2) validation renders and their variants with `model`'s photo
+  /// encoder.
   public static func run(model: S2FGAN, count: Int, threads: Int) -> LatentSensitivity {
+    precondition(count >= 2, "a spread needs at least two faces")
     let size = model.config.imageSize
     let params = (0..<count).map {
       FaceSynth.params(index: $0, seed: 1, split: .val, variant: 0)

@@ -31,7 +31,7 @@ public struct S2FOptions: Codable, Sendable, Equatable {
   public var lambdaLatentCycle: Float = 1
   /// Weight of backdrop pixels in the image losses (reconstruction, sketch, edit).
   ///
-  /// Applies when the data marks the person (`FaceBatch.faceMasks`); the person weighs 1. With
+  /// Applies when the data marks the person (`FaceBatch.personMasks`); the person weighs 1. With
   /// every pixel alike the photo latents came to follow the random backdrop (87% of their
   /// variance, `visage eval latents`), which a sketch cannot predict.
   public var backdropWeight: Float = 0.25
@@ -177,13 +177,13 @@ public final class S2FTrainer {
     let fakes = model.decode(Tensor.concat(latents, axis: 0))
     let real = Tensor.concat(reals, axis: 0)
     let parts = latents.count
-    let rec = imageL1(fakes.slice(axis: 0, start: 0, length: n), b.photos, mask: b.faceMasks)
+    let rec = imageL1(fakes.slice(axis: 0, start: 0, length: n), b.photos, mask: b.personMasks)
     let sketchImage = imageL1(
-      fakes.slice(axis: 0, start: n, length: n), b.photos, mask: b.faceMasks)
+      fakes.slice(axis: 0, start: n, length: n), b.photos, mask: b.personMasks)
     var lossG = rec * o.lambdaReconstruction + sketchImage * o.lambdaSketchImage
     if parts == 3 {
       let edit = imageL1(
-        fakes.slice(axis: 0, start: 2 * n, length: n), b.editedPhotos!, mask: b.editedFaceMasks)
+        fakes.slice(axis: 0, start: 2 * n, length: n), b.editedPhotos!, mask: b.editedPersonMasks)
       lossG = lossG + edit * o.lambdaEditImage
       logs["edit_l1"] = Double(edit.item)
     }
@@ -280,7 +280,7 @@ public final class S2FTrainer {
       let img = model.decode(edited.slice(axis: 0, start: 0, length: max(half, 1)))
       let l1 = imageL1(
         img, target.slice(axis: 0, start: 0, length: max(half, 1)),
-        mask: b.editedFaceMasks?.slice(axis: 0, start: 0, length: max(half, 1)))
+        mask: b.editedPersonMasks?.slice(axis: 0, start: 0, length: max(half, 1)))
       loss = loss + l1 * o.lambdaEditImage
       logs["edit_l1"] = Double(l1.item)
     }

@@ -10,8 +10,8 @@ import Dispatch
 
 /// The thread budget shared by OpenBLAS and our own parallel loops.
 ///
-/// Visage never nests parallelism: GEMMs use ``count`` OpenBLAS threads while the surrounding
-/// Swift code stays serial. `VISAGE_THREADS` (or `--threads`) sets the count; the default is the
+/// Visage never nests parallelism: GEMMs use ``count`` OpenBLAS threads, and our own parallel
+/// loops (``Parallel``) run between GEMMs, never at the same time as one. `VISAGE_THREADS` (or `--threads`) sets the count; the default is the
 /// number of online processors.
 public enum Threads {
   nonisolated(unsafe) private static var current = 0
