@@ -144,8 +144,8 @@ private func summary(_ r: S2FEvaluation) -> String {
   let n = Double(max(r.rows.count, 1))
   return String(
     format:
-      "{\"sketch_ssim\":%.4f,\"sketch_psnr\":%.3f,\"edit_success\":%.4f,\"preservation\":%.4f,\"monotonic\":%.4f}",
-    r.sketchSSIM, r.sketchPSNR, r.rows.map(\.success).reduce(0, +) / n,
+      "{\"sketch_ssim\":%.4f,\"sketch_ssim_person\":%.4f,\"sketch_psnr\":%.3f,\"edit_success\":%.4f,\"preservation\":%.4f,\"monotonic\":%.4f}",
+    r.sketchSSIM, r.sketchSSIMPerson, r.sketchPSNR, r.rows.map(\.success).reduce(0, +) / n,
     r.rows.map(\.preservation).reduce(0, +) / n, r.rows.map(\.monotonic).reduce(0, +) / n)
 }
 

@@ -28,8 +28,9 @@ public enum ImageMetrics {
   /// SSIM of the luminance (Rec.
   ///
   /// 601 luma) with an 11×11 Gaussian window (σ = 1.5), K1 = 0.01, K2 = 0.03, averaged over
-  /// positions where the window fits.
-  public static func ssim(_ a: Image, _ b: Image) -> Double {
+  /// positions where the window fits, and only over those where `mask` (row-major, one flag
+  /// per pixel) is true when a mask is given.
+  public static func ssim(_ a: Image, _ b: Image, within mask: [Bool]? = nil) -> Double {
     let x = luma(a)
     let y = luma(b)
     let (w, h) = (a.width, a.height)
@@ -69,6 +70,7 @@ public enum ImageMetrics {
     for yy in r..<(h - r) {
       for xx in r..<(w - r) {
         let i = yy * w + xx
+        if let mask, !mask[i] { continue }
         let vx = sxx[i] - mx[i] * mx[i]
         let vy = syy[i] - my[i] * my[i]
         let cxy = sxy[i] - mx[i] * my[i]

@@ -23,6 +23,9 @@ public struct S2FEvaluation {
   public var sketchPSNR = 0.0
   public var sketchL1 = 0.0
   public var photoSSIM = 0.0
+  /// SSIM inside the person (parsing map not backdrop): the part a sketch can determine.
+  public var sketchSSIMPerson = 0.0
+  public var photoSSIMPerson = 0.0
   public var photoPSNR = 0.0
   public var rows: [AttributeRow] = []
   public var sameIdentityLevel = 0.0
@@ -55,6 +58,9 @@ public struct S2FEvaluation {
         r.sketchPSNR += ImageMetrics.psnr(fromSketch, s.face)
         r.sketchL1 += ImageMetrics.l1(fromSketch, s.face)
         r.photoSSIM += ImageMetrics.ssim(fromPhoto, s.face)
+        let person = s.parsing.map { $0 != FaceClass.background.rawValue }
+        r.sketchSSIMPerson += ImageMetrics.ssim(fromSketch, s.face, within: person)
+        r.photoSSIMPerson += ImageMetrics.ssim(fromPhoto, s.face, within: person)
         r.photoPSNR += ImageMetrics.psnr(fromPhoto, s.face)
         if i < 6 {
           figureTiles += [s.sketch.converted(channels: 3), fromSketch, s.face, fromPhoto]
@@ -66,6 +72,8 @@ public struct S2FEvaluation {
     r.sketchPSNR /= n
     r.sketchL1 /= n
     r.photoSSIM /= n
+    r.sketchSSIMPerson /= n
+    r.photoSSIMPerson /= n
     r.photoPSNR /= n
     r.reconstructionFigure = Image.grid(figureTiles, columns: 8)
     log("reconstruction: SSIM \(String(format: "%.3f", r.sketchSSIM))")
@@ -139,10 +147,14 @@ public struct S2FEvaluation {
       "`visage eval s2f --variant \(variant.rawValue) --from \(from)` on \(faces) test-split identities (edits on the first \(min(faces, 12)), starting from the \(from) encoder's latent). Weights: \(record).\n\n"
     s += "| sketch → face vs paired render | value |\n|---|---|\n"
     s += "| SSIM (luminance) | \(String(format: "%.3f", sketchSSIM)) |\n"
+    s +=
+      "| SSIM inside the person (backdrop excluded) | \(String(format: "%.3f", sketchSSIMPerson)) |\n"
     s += "| PSNR | \(String(format: "%.2f dB", sketchPSNR)) |\n"
     s += "| L1 | \(String(format: "%.4f", sketchL1)) |\n"
     s +=
-      "| photo → face SSIM / PSNR | \(String(format: "%.3f / %.2f dB", photoSSIM, photoPSNR)) |\n\n"
+      "| photo → face SSIM / PSNR | \(String(format: "%.3f / %.2f dB", photoSSIM, photoPSNR)) |\n"
+    s +=
+      "| photo → face SSIM inside the person | \(String(format: "%.3f", photoSSIMPerson)) |\n\n"
     s +=
       "Edits flip each attribute to the other side (judge labels). Success: the judge sees the new side. Preservation: the other attributes keep their judge labels. Monotonic: the judge logit does not decrease along the slider sweep −1, −0.5, 0, 0.5, 1. Identity: cosine of judge embeddings before and after the edit (same identity, other render: \(String(format: "%.3f", sameIdentityLevel)); other identities: \(String(format: "%.3f", otherIdentityLevel))).\n\n"
     s += "| attribute | success | preservation | monotonic | identity |\n|---|---|---|---|---|\n"
