@@ -550,11 +550,13 @@ class SARGANDiscriminator(nn.Module):
         self.source = Conv2d(cin, 1, 3, padding=1, bias=False)
         final = c["imageSize"] >> c["discriminatorLayers"]
         self.classifier = Conv2d(cin, c["expressionCount"], final, bias=False)
+        # SARGANConfig.discriminatorSlope (files without the key: 0.01, as in StarGAN).
+        self.slope = float(c.get("discriminatorSlope", 0.01))
 
     def forward(self, x):
         h = x
         for layer in self.layers:
-            h = F.leaky_relu(layer(h), 0.01)
+            h = F.leaky_relu(layer(h), self.slope)
         logits = self.classifier(h)
         return self.source(h), logits.reshape(x.shape[0], -1)
 
@@ -582,14 +584,14 @@ def sargan_tiny(expressions: int) -> dict:
     """SARGANConfig.tiny(expressions:)."""
     return dict(imageSize=32, expressionCount=expressions, generatorWidth=4, hourglassWidth=4,
                 attentionBlocks=1, discriminatorWidth=4, discriminatorLayers=4,
-                discriminatorMaxWidth=16, conditionBias=True)
+                discriminatorMaxWidth=16, conditionBias=True, discriminatorSlope=0.2)
 
 
 def sargan_lite(expressions: int) -> dict:
     """SARGANConfig.lite(expressions:)."""
     return dict(imageSize=128, expressionCount=expressions, generatorWidth=32, hourglassWidth=32,
                 attentionBlocks=1, discriminatorWidth=32, discriminatorLayers=6,
-                discriminatorMaxWidth=512, conditionBias=True)
+                discriminatorMaxWidth=512, conditionBias=True, discriminatorSlope=0.2)
 
 
 def build_s2fgan(config: dict) -> S2FGAN:

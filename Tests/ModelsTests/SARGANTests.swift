@@ -70,7 +70,10 @@ final class SARGANTests: XCTestCase {
         "discriminatorMaxWidth":16}
         """.utf8))
     XCTAssertFalse(old.conditionBias)
-    XCTAssertEqual(old, plain)
+    XCTAssertEqual(old.discriminatorSlope, 0.01)
+    var oldStyle = plain
+    oldStyle.discriminatorSlope = 0.01
+    XCTAssertEqual(old, oldStyle)
   }
 
   func testWeightFileRoundTrip() throws {

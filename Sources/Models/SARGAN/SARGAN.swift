@@ -90,15 +90,19 @@ public final class SARGANGenerator: Module {
 
 /// PatchGAN discriminator with an expression-classification head.
 ///
-/// Stride-2 4×4 convs with bias and leaky ReLU (0.01), widths doubling from `discriminatorWidth`
+/// Stride-2 4×4 convs with bias and leaky ReLU (`discriminatorSlope`), widths doubling from
+/// `discriminatorWidth`
 /// up to the cap; then a 3×3 conv to a patch map of realness scores `[N, 1, s, s]` and a conv
 /// covering the remaining map to expression logits `[N, E]`.
 public final class SARGANDiscriminator: Module {
   public let layers: [Conv2d]
   public let source: Conv2d
   public let classifier: Conv2d
+  /// Leaky ReLU slope.
+  public let slope: Float
 
   public init(config c: SARGANConfig, seed: UInt64 = 3) {
+    slope = c.discriminatorSlope
     var rng = SplitMix64(seed: seed)
     var convs: [Conv2d] = []
     var inC = 3
@@ -117,7 +121,7 @@ public final class SARGANDiscriminator: Module {
   /// Patch scores `[N, 1, s, s]` and class logits `[N, E]`.
   public func callAsFunction(_ x: Tensor) -> (source: Tensor, logits: Tensor) {
     var h = x
-    for l in layers { h = l(h).leakyRelu(0.01) }
+    for l in layers { h = l(h).leakyRelu(slope) }
     let logits = classifier(h)
     return (source(h), logits.reshaped([x.shape[0], -1]))
   }

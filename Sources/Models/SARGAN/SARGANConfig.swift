@@ -22,13 +22,19 @@ public struct SARGANConfig: Sendable, Equatable, Codable {
   /// bottleneck's instance norms (see ``SARGANGenerator``); files written before this field
   /// existed decode with false.
   public var conditionBias: Bool = false
+  /// Leaky ReLU slope of the discriminator (StarGAN and SARGAN use 0.01).
+  ///
+  /// Trained alone to classify expressions on 128×128 renders, the discriminator with 0.01 stayed at the label
+  /// prior for 400 steps (cross-entropy 1.69) while 0.2 had begun to learn (1.38). Files
+  /// without the key decode with 0.01.
+  public var discriminatorSlope: Float = 0.01
 
   /// The 128×128 lite configuration (d = 32).
   public static func lite(expressions: Int) -> SARGANConfig {
     SARGANConfig(
       imageSize: 128, expressionCount: expressions, generatorWidth: 32, hourglassWidth: 32,
       attentionBlocks: 1, discriminatorWidth: 32, discriminatorLayers: 6,
-      discriminatorMaxWidth: 512, conditionBias: true)
+      discriminatorMaxWidth: 512, conditionBias: true, discriminatorSlope: 0.2)
   }
 
   /// A tiny configuration for tests (32×32).
@@ -36,7 +42,7 @@ public struct SARGANConfig: Sendable, Equatable, Codable {
     SARGANConfig(
       imageSize: 32, expressionCount: expressions, generatorWidth: 4, hourglassWidth: 4,
       attentionBlocks: 1, discriminatorWidth: 4, discriminatorLayers: 4, discriminatorMaxWidth: 16,
-      conditionBias: true)
+      conditionBias: true, discriminatorSlope: 0.2)
   }
 }
 
@@ -44,6 +50,7 @@ extension SARGANConfig {
   private enum CodingKeys: String, CodingKey {
     case imageSize, expressionCount, generatorWidth, hourglassWidth, attentionBlocks
     case discriminatorWidth, discriminatorLayers, discriminatorMaxWidth, conditionBias
+    case discriminatorSlope
   }
 
   public init(from decoder: any Decoder) throws {
@@ -57,5 +64,6 @@ extension SARGANConfig {
     discriminatorLayers = try c.decode(Int.self, forKey: .discriminatorLayers)
     discriminatorMaxWidth = try c.decode(Int.self, forKey: .discriminatorMaxWidth)
     conditionBias = try c.decodeIfPresent(Bool.self, forKey: .conditionBias) ?? false
+    discriminatorSlope = try c.decodeIfPresent(Float.self, forKey: .discriminatorSlope) ?? 0.01
   }
 }
