@@ -43,23 +43,31 @@ enum FaceRenderer {
 
   static func render(_ p: FaceParams, size: Int) -> RenderOutput {
     let g = FaceRig(p)
-    let r = p.render
-    let frame = Frame(size: size, render: r)
+    let frame = Frame(size: size, render: p.render)
+    var raster = rasterized(g, p, frame, size)
+    postProcess(&raster.rgb, size: size, p.render, faceGain: meteringGain(p))
+    let face = Image(width: size, height: size, channels: 3, pixels: raster.rgb)
+    let marks = Landmarks.compute(g, frame: frame)
+    return RenderOutput(face: face, parsing: raster.labels, ink: raster.ink, landmarks: marks)
+  }
+
+  /// The linear RGB (`[S·S·3]`), parsing labels and ink (`[S·S]` each) of a face, before the
+  /// camera's post-processing.
+  static func rasterized(_ g: FaceRig, _ p: FaceParams, _ frame: Frame, _ size: Int) -> (
+    rgb: [Float], labels: [UInt8], ink: [Float]
+  ) {
     let n = size * size
     var rgb = [Float](repeating: 0, count: n * 3)
     var labels = [UInt8](repeating: 0, count: n)
-    var inkBuf = [Float](repeating: 0, count: n)
+    var ink = [Float](repeating: 0, count: n)
     rgb.withUnsafeMutableBufferPointer { rgbp in
       labels.withUnsafeMutableBufferPointer { labp in
-        inkBuf.withUnsafeMutableBufferPointer { inkp in
+        ink.withUnsafeMutableBufferPointer { inkp in
           rasterize(g, p, frame, size, rgbp, labp, inkp)
         }
       }
     }
-    postProcess(&rgb, size: size, r, faceGain: meteringGain(p))
-    let face = Image(width: size, height: size, channels: 3, pixels: rgb)
-    let marks = Landmarks.compute(g, frame: frame)
-    return RenderOutput(face: face, parsing: labels, ink: inkBuf, landmarks: marks)
+    return (rgb, labels, ink)
   }
 
   // swiftlint:disable:next function_body_length cyclomatic_complexity
@@ -887,19 +895,8 @@ enum FaceRenderer {
   /// instead of the mouth and brows.
   static func meteringGain(_ p: FaceParams) -> Float {
     let q = p.with(.neutral, intensity: 0)
-    let size = 32
-    let n = size * size
-    var rgb = [Float](repeating: 0, count: n * 3)
-    var labels = [UInt8](repeating: 0, count: n)
-    var ink = [Float](repeating: 0, count: n)
-    rgb.withUnsafeMutableBufferPointer { rgbp in
-      labels.withUnsafeMutableBufferPointer { labp in
-        ink.withUnsafeMutableBufferPointer { inkp in
-          rasterize(FaceRig(q), q, Frame(size: size, render: q.render), size, rgbp, labp, inkp)
-        }
-      }
-    }
-    return meteringGain(rgb, labels)
+    let raster = rasterized(FaceRig(q), q, Frame(size: 32, render: q.render), 32)
+    return meteringGain(raster.rgb, raster.labels)
   }
 
   /// The metering gain of one raster (linear RGB and parsing labels).

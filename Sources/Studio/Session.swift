@@ -102,12 +102,7 @@ public final class Session {
       let before = state
       let message = try change(command)
       guard state != before else { return message }
-      undoStack.append(before)
-      if undoStack.count > Session.undoLimit { undoStack.removeFirst() }
-      redoStack = []
-      if case .open = command { modified = false } else { modified = true }
-      journal?.record(command: command.text, state: state)
-      recordMacro(command)
+      recordChange(command, from: before)
       return message
     }
   }
@@ -131,10 +126,15 @@ public final class Session {
   /// Ends a gesture started at `start` as one undoable `command`.
   public func commit(_ command: Command, from start: EditState) {
     guard state != start else { return }
-    undoStack.append(start)
+    recordChange(command, from: start)
+  }
+
+  /// Records a change that `command` made from `before`: undo history, journal and macro.
+  private func recordChange(_ command: Command, from before: EditState) {
+    undoStack.append(before)
     if undoStack.count > Session.undoLimit { undoStack.removeFirst() }
     redoStack = []
-    modified = true
+    if case .open = command { modified = false } else { modified = true }
     journal?.record(command: command.text, state: state)
     recordMacro(command)
   }

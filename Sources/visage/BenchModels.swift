@@ -128,7 +128,7 @@ private func randomFaceBatch(_ n: Int) -> FaceBatch {
     editedPhotos: Tensor.randomUniform([n, 3, 128, 128], -1, 1, using: &rng),
     editAttribute: (0..<n).map { $0 % 16 }, editTarget: [Float](repeating: 0.5, count: n),
     personMasks: Tensor(
-      (0..<(n * 128 * 128)).map { ($0 % 128) / 32 == 1 || ($0 % 128) / 32 == 2 ? 1 : 0 },
+      (0..<(n * 128 * 128)).map { (32..<96).contains($0 % 128) ? 1 : 0 },
       shape: [n, 1, 128, 128]),
     editedPersonMasks: Tensor(repeating: 1, shape: [n, 1, 128, 128]))
 }

@@ -11,6 +11,13 @@ final class EditorCanvasEndToEndTests: XCTestCase {
     environment: [:], replies: nil, window: nil, isTTY: true, forcedMode: .color256,
     forcedCell: CellSize(width: 10, height: 20))
 
+  /// Saves through the command line and waits for the confirmation.
+  private func save(_ t: TmuxHarness, _ file: String) throws {
+    try t.text(":save \(file)")
+    try t.keys("Enter")
+    t.waitFor(text: "saved \(file)")
+  }
+
   private func recipe(_ t: TmuxHarness, _ file: String) throws -> EditState {
     let text = try PNGCodec.readText(path: t.directory + "/" + file)
     return try EditState(json: XCTUnwrap(text[Recipe.recipeKey]))
@@ -34,9 +41,7 @@ final class EditorCanvasEndToEndTests: XCTestCase {
     for dx in [3, 6, 9] { try t.mouse("drag", x: x0 + dx, y: row) }
     try t.mouse("release", x: x0 + 12, y: row)
     t.waitFor(text: "stroke 1")
-    try t.text(":save one.png")
-    try t.keys("Enter")
-    t.waitFor(text: "saved one.png")
+    try save(t, "one.png")
     let one = try recipe(t, "one.png")
     XCTAssertEqual(one.sourcePath, SourceLoader.blankCanvas)
     XCTAssertEqual(one.strokes.count, 1)
@@ -54,9 +59,7 @@ final class EditorCanvasEndToEndTests: XCTestCase {
     try t.mouse("drag", x: x0 + 4, y: row + 2)
     try t.keys("u")
     t.waitFor(text: "undone")
-    try t.text(":save one-b.png")
-    try t.keys("Enter")
-    t.waitFor(text: "saved one-b.png")
+    try save(t, "one-b.png")
     XCTAssertEqual(try recipe(t, "one-b.png").strokes, one.strokes)
 
     try t.keys("e")
@@ -66,15 +69,11 @@ final class EditorCanvasEndToEndTests: XCTestCase {
     t.waitFor(text: "erased")
     try t.keys("Escape")
     t.waitFor(text: "draw mode off")
-    try t.text(":save two.png")
-    try t.keys("Enter")
-    t.waitFor(text: "saved two.png")
+    try save(t, "two.png")
     XCTAssertEqual(try recipe(t, "two.png").strokes.map(\.erase), [false, true])
     try t.keys("u")
     t.waitFor(text: "undone")
-    try t.text(":save three.png")
-    try t.keys("Enter")
-    t.waitFor(text: "saved three.png")
+    try save(t, "three.png")
     XCTAssertEqual(try recipe(t, "three.png").strokes, one.strokes)
     try t.keys("C-c")
     t.waitFor(text: "EXITED 0")

@@ -39,9 +39,9 @@ public struct LatentSensitivity {
     let r = encode(model, samples.map(\.face))
     let variance = spread(r)
     let variants: [(String, (FaceSample) -> Image)] = [
-      ("grey photo", { grey($0.face) }),
+      ("grey photo", { $0.face.converted(channels: 1).converted(channels: 3) }),
       ("flat grey backdrop", flatBackdrop),
-      ("sketch drawn as a photo", sketchImage),
+      ("sketch drawn as a photo", { $0.sketch.converted(channels: 3) }),
     ]
     let rows = variants.map { name, make in
       let q = encode(model, samples.map(make))
@@ -80,30 +80,10 @@ public struct LatentSensitivity {
     Double((r - r.mean(axes: [0], keepDims: true)).squared().mean().item)
   }
 
-  static func grey(_ image: Image) -> Image {
-    var g = image
-    for p in 0..<(image.width * image.height) {
-      let px = image.pixels
-      let y = 0.299 * px[3 * p] + 0.587 * px[3 * p + 1] + 0.114 * px[3 * p + 2]
-      for c in 0..<3 { g.pixels[3 * p + c] = y }
-    }
-    return g
-  }
-
   static func flatBackdrop(_ s: FaceSample) -> Image {
     var g = s.face
     for p in 0..<(g.width * g.height) where s.parsing[p] == FaceClass.background.rawValue {
       for c in 0..<3 { g.pixels[3 * p + c] = 0.5 }
-    }
-    return g
-  }
-
-  /// The paired sketch (dark strokes on white) copied into three channels.
-  static func sketchImage(_ s: FaceSample) -> Image {
-    var g = Image(width: s.sketch.width, height: s.sketch.height, channels: 3, value: 1)
-    let k = s.sketch.channels
-    for p in 0..<(g.width * g.height) {
-      for c in 0..<3 { g.pixels[3 * p + c] = s.sketch.pixels[p * k] }
     }
     return g
   }

@@ -24,9 +24,9 @@ public struct SARGANConfig: Sendable, Equatable, Codable {
   public var conditionBias: Bool = false
   /// Leaky ReLU slope of the discriminator (StarGAN and SARGAN use 0.01).
   ///
-  /// Trained alone to classify expressions on 128×128 renders, the discriminator with 0.01 stayed at the label
-  /// prior for 400 steps (cross-entropy 1.69) while 0.2 had begun to learn (1.38). Files
-  /// without the key decode with 0.01.
+  /// Trained alone to classify expressions on 128×128 renders, the discriminator with 0.01
+  /// stayed at the label prior for 400 steps (cross-entropy 1.69) while 0.2 had begun to learn
+  /// (1.38). Files without the key decode with 0.01.
   public var discriminatorSlope: Float = 0.01
 
   /// The 128×128 lite configuration (d = 32).

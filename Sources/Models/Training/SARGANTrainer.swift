@@ -104,9 +104,8 @@ public final class SARGANTrainer {
       if o.lambdaPairFocus > 0 {
         let region = Self.changedRegion(
           from: b.sources, to: targets, threshold: o.focusThreshold)
-        let pixels = region.sum().item * Float(targets.shape[1])
-        if pixels > 0 {
-          let focus = ((fake - targets).abs() * region).sum() * (1 / pixels)
+        if region.sum().item > 0 {
+          let focus = Loss.l1(fake, targets, weights: region)
           lossG = lossG + focus * o.lambdaPairFocus
           logs["g_focus"] = Double(focus.item)
         }
