@@ -130,9 +130,15 @@ public final class Session {
   }
 
   /// Records a change that `command` made from `before`: undo history, journal and macro.
+  ///
+  /// Opening the first file is not undoable: there is nothing to go back to, and undo would
+  /// only empty the canvas.
   private func recordChange(_ command: Command, from before: EditState) {
-    undoStack.append(before)
-    if undoStack.count > Session.undoLimit { undoStack.removeFirst() }
+    if case .open = command, before.sourcePath == nil {
+    } else {
+      undoStack.append(before)
+      if undoStack.count > Session.undoLimit { undoStack.removeFirst() }
+    }
     redoStack = []
     if case .open = command { modified = false } else { modified = true }
     journal?.record(command: command.text, state: state)

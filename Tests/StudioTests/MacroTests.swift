@@ -25,7 +25,7 @@ final class MacroTests: XCTestCase {
     try s2.run("play a")
     XCTAssertEqual(s2.state.target(.smiling), 0.15)
     XCTAssertEqual(s2.state.expression, .happy)
-    XCTAssertEqual(s2.undoDepth, 4)
+    XCTAssertEqual(s2.undoDepth, 3)
     XCTAssertThrowsError(try s2.run("play b")) { XCTAssertTrue("\($0)".contains("empty")) }
   }
 

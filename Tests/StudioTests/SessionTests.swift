@@ -27,8 +27,7 @@ final class SessionTests: XCTestCase {
     try s.run("undo")
     try s.run("undo")
     XCTAssertNil(s.state.target(.smiling))
-    try s.run("undo")  // undoes the open
-    XCTAssertNil(s.source)
+    XCTAssertNotNil(s.source)  // the first open is where history starts
     XCTAssertThrowsError(try s.run("undo")) { XCTAssertEqual("\($0)", "nothing to undo") }
   }
 
@@ -88,6 +87,21 @@ final class SessionTests: XCTestCase {
     }
   }
 
+  func testFirstOpenIsNotUndoableButLaterOpensAre() throws {
+    let dir = TempDir()
+    let s = Session(renderer: StubRenderer())
+    try s.run("open \(dir.sketch())")
+    let first = try XCTUnwrap(s.state.sourcePath)
+    XCTAssertEqual(s.undoDepth, 0)
+    XCTAssertThrowsError(try s.run("undo")) { XCTAssertTrue("\($0)".contains("nothing to undo")) }
+    XCTAssertEqual(s.state.sourcePath, first)
+    try s.run("open \(dir.sketch("second.png"))")
+    XCTAssertNotEqual(s.state.sourcePath, first)
+    XCTAssertEqual(s.undoDepth, 1)
+    try s.run("undo")
+    XCTAssertEqual(s.state.sourcePath, first)
+  }
+
   func testGestureIsOneUndoStep() throws {
     let dir = TempDir()
     let s = Session(renderer: StubRenderer())
@@ -95,7 +109,7 @@ final class SessionTests: XCTestCase {
     let start = s.state
     for v in stride(from: Float(0), through: 0.9, by: 0.1) { try s.preview(.set(.young, v)) }
     s.commit(.set(.young, 0.9), from: start)
-    XCTAssertEqual(s.undoDepth, 2)
+    XCTAssertEqual(s.undoDepth, 1)
     try s.run("undo")
     XCTAssertNil(s.state.target(.young))
   }
