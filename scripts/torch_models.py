@@ -507,15 +507,16 @@ class SARGANGenerator(nn.Module):
         with torch.no_grad():
             self.head.weight.mul_(0.1)
         # SARGANConfig.conditionBias: the condition as a per-channel bias after the stem's and
-        # the bottleneck's norms (zero at init; no constant term). Files without the key: off.
+        # the bottleneck's norms (standard-normal at init; no constant term). Files without the
+        # key: off.
         self.condition_bias = bool(c.get("conditionBias", False))
         if self.condition_bias:
             e = c["expressionCount"]
             self.stemCondition = Linear(e, d, bias=False)
             self.bottleneckCondition = Linear(e, 4 * d, bias=False)
             with torch.no_grad():
-                self.stemCondition.weight.zero_()
-                self.bottleneckCondition.weight.zero_()
+                self.stemCondition.weight.normal_()
+                self.bottleneckCondition.weight.normal_()
 
     def forward(self, x, cond):
         n, s = x.shape[0], x.shape[2]

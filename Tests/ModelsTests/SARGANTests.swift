@@ -35,23 +35,20 @@ final class SARGANTests: XCTestCase {
     XCTAssertEqual(a.scalars, b.scalars)
   }
 
-  /// The condition bias starts at zero (the same map as without it), adds nothing for an
-  /// all-zero condition, changes the whole image once trained, and older configs decode without it.
-  func testConditionBiasStartsNeutralAndReachesTheInterior() throws {
+  /// The condition bias adds nothing for an all-zero condition, reaches the interior of the
+  /// image from the first step (where the concatenated planes cannot), and older configs decode
+  /// without it.
+  func testConditionBiasReachesTheInteriorAndKeepsZeroConditionNeutral() throws {
     var plain = config
     plain.conditionBias = false
     let g0 = SARGANGenerator(config: plain, seed: 4)
     let g1 = SARGANGenerator(config: config, seed: 4)
     XCTAssertNil(g0.stemCondition)
-    let stem = try XCTUnwrap(g1.stemCondition)
+    XCTAssertNotNil(g1.stemCondition)
     var rng = SplitMix64(seed: 6)
     let x = Tensor.randomUniform([1, 3, 32, 32], -1, 1, using: &rng)
     let c = Tensor([0, 0.8, 0, 0], shape: [1, 4])
     let zero = Tensor(zeros: [1, 4])
-    XCTAssertEqual(
-      withNoGrad { g0(x, condition: c).image }.scalars,
-      withNoGrad { g1(x, condition: c).image }.scalars)
-    stem.weight.assign(Tensor.randomNormal(stem.weight.shape, using: &rng))
     XCTAssertEqual(
       withNoGrad { g0(x, condition: zero).image }.scalars,
       withNoGrad { g1(x, condition: zero).image }.scalars)
@@ -98,13 +95,14 @@ final class SARGANTests: XCTestCase {
     var batch = try FakeExpressionSource(size: 32, expressions: 4).batch(step: 0, size: 2)
     // A learnable target: a darker copy of the source.
     batch.targets = batch.sources * 0.5 - 0.3
+    let stem = try XCTUnwrap(trainer.generator.stemCondition)
+    let initial = stem.weight.scalars
     let first = trainer.train(batch)["g_pair"]!
     var last = first
     for _ in 0..<25 { last = trainer.train(batch)["g_pair"]! }
     XCTAssertLessThan(last, first * 0.8)
-    // The condition biases start at zero and learn.
-    let stem = try XCTUnwrap(trainer.generator.stemCondition)
-    XCTAssertGreaterThan(stem.weight.abs().sum().item, 0)
+    // The condition biases learn.
+    XCTAssertNotEqual(stem.weight.scalars, initial)
   }
 
   func testResumeEqualsUninterruptedRun() throws {

@@ -16,7 +16,10 @@ import Tensor
 /// after subtracts again: the condition survives only where the zero padding cuts into the
 /// kernel, at the image border. With `config.conditionBias` it is also added as a learned
 /// per-channel bias after the stem's and the bottleneck's norms (before their ReLUs), where
-/// nothing removes it; both biases start at zero.
+/// nothing removes it. Both bias maps start as standard-normal draws, on the scale of the
+/// normalized features, so each expression switches a different set of units on from the first
+/// step. (Started at zero they never grew: a generator blind to its target is best off
+/// returning the input under the paired L1, and then the bias gets no consistent gradient.)
 public final class SARGANGenerator: Module {
   public let config: SARGANConfig
   public let stem: Conv2d
@@ -60,7 +63,9 @@ public final class SARGANGenerator: Module {
       // No constant term, so that an all-zero condition (keep the input) adds nothing.
       let stemBias = Linear(c.expressionCount, d, bias: false, rng: &rng)
       let bottleneckBias = Linear(c.expressionCount, 4 * d, bias: false, rng: &rng)
-      for p in stemBias.parameters + bottleneckBias.parameters { p.assign(Tensor(zeros: p.shape)) }
+      for p in stemBias.parameters + bottleneckBias.parameters {
+        p.assign(Tensor.randomNormal(p.shape, using: &rng))
+      }
       stemCondition = stemBias
       bottleneckCondition = bottleneckBias
     } else {
