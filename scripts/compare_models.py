@@ -5,8 +5,8 @@ Tests/ModelsTests/TorchTwinTests.swift, and files:
 
   fixtures   Writes the tiny cases the test always checks (committed, < 400 KB):
              Tests/ModelsTests/Fixtures/twin_s2fgan.safetensors  (S2FConfig.tiny(attributes: 3))
-             Tests/ModelsTests/Fixtures/twin_sargan.safetensors  (SARGANConfig.tiny(expressions: 4);
-               the committed file predates its condition bias, regenerate to cover it)
+             Tests/ModelsTests/Fixtures/twin_sargan.safetensors  (SARGANConfig.tiny(expressions: 4),
+               with its condition bias and discriminator slope)
              Each holds random weights under our names (F32; `model.`, `imageD.`, `G.`, `D.`),
              the inputs (`in.*`) and the PyTorch outputs (`out.*`).
   full DIR   Writes the same kind of case for our shipped weights at full size into DIR
