@@ -73,6 +73,40 @@ final class SARGANTests: XCTestCase {
     XCTAssertEqual(old, oldStyle)
   }
 
+  /// The stem without materialised condition planes equals the stem on the concatenated input,
+  /// in value and in its gradients (weight, condition, image), on square, non-square and tiny
+  /// (fallback) inputs.
+  func testStemWithoutPlanesEqualsConcatenatedPlanes() throws {
+    let g = SARGANGenerator(config: config, seed: 8)
+    var rng = SplitMix64(seed: 9)
+    for (h, w) in [(32, 32), (20, 28), (5, 6)] {
+      let x = Tensor.randomUniform([2, 3, h, w], -1, 1, using: &rng).requiringGrad()
+      let c = Tensor([0, 0.7, 0, 0, 1, 0, 0.3, 0], shape: [2, 4]).requiringGrad()
+      let gy = Tensor.randomNormal([2, config.generatorWidth, h, w], using: &rng)
+      let fast = g.stemOutput(x, condition: c)
+      g.zeroGrad()
+      (fast * gy).sum().backward(to: [g.stem.weight, x, c])
+      let fastGrads = [g.stem.weight.grad!.scalars, x.grad!.scalars, c.grad!.scalars]
+      let planes = c.reshaped([2, 4, 1, 1]).expanded(to: [2, 4, h, w])
+      let plain = g.stem(Tensor.concat([x, planes], axis: 1))
+      g.zeroGrad()
+      x.grad = nil
+      c.grad = nil
+      (plain * gy).sum().backward(to: [g.stem.weight, x, c])
+      let plainGrads = [g.stem.weight.grad!.scalars, x.grad!.scalars, c.grad!.scalars]
+      XCTAssertEqual(fast.shape, plain.shape)
+      XCTAssertLessThan(maxAbsDiff(fast.scalars, plain.scalars), 1e-5, "\(h)×\(w) value")
+      for (name, (a, b)) in zip(["weight", "x", "c"], zip(fastGrads, plainGrads)) {
+        XCTAssertLessThan(maxAbsDiff(a, b), 1e-4, "\(h)×\(w) gradient of \(name)")
+      }
+    }
+  }
+
+  private func maxAbsDiff(_ a: [Float], _ b: [Float]) -> Float {
+    precondition(a.count == b.count)
+    return zip(a, b).map { abs($0 - $1) }.max() ?? 0
+  }
+
   func testWeightFileRoundTrip() throws {
     let g = SARGANGenerator(config: config, seed: 3)
     let path = NSTemporaryDirectory() + "sargan-\(UUID().uuidString).safetensors"

@@ -11,7 +11,8 @@ import Tensor
 /// 7×7 head → tanh, then the input is added back. Instance statistics are per image.
 /// The output is not clamped (clamp only for display and saving).
 ///
-/// The condition enters as constant planes concatenated to the input, as in StarGAN/SARGAN.
+/// The condition enters as constant planes concatenated to the input, as in StarGAN/SARGAN
+/// (computed without materialising them, see ``stemOutput(_:condition:)``).
 /// A constant plane only shifts each stem channel by a constant, which the instance norm right
 /// after subtracts again: the condition survives only where the zero padding cuts into the
 /// kernel, at the image border. With `config.conditionBias` it is also added as a learned
@@ -76,9 +77,8 @@ public final class SARGANGenerator: Module {
 
   /// The edited image and the attention mask of the last block.
   public func callAsFunction(_ x: Tensor, condition c: Tensor) -> (image: Tensor, mask: Tensor) {
-    let (n, s) = (x.shape[0], x.shape[2])
-    let planes = c.reshaped([n, -1, 1, 1]).expanded(to: [n, c.shape[1], s, x.shape[3]])
-    var h = stemNorm(stem(Tensor.concat([x, planes], axis: 1)))
+    let n = x.shape[0]
+    var h = stemNorm(stemOutput(x, condition: c))
     if let bias = stemCondition { h = h + bias(c).reshaped([n, -1, 1, 1]) }
     h = h.relu()
     h = down1Norm(down1(h)).relu()
@@ -90,6 +90,52 @@ public final class SARGANGenerator: Module {
     h = up1Norm(up1(h)).relu()
     h = up2Norm(up2(h)).relu()
     return (head(h).tanh() + x, mask)
+  }
+
+  /// The stem applied to `concat(x, planes)`, where `planes` are the condition's constant planes,
+  /// without building the planes: `[N, d, H, W]`.
+  ///
+  /// A constant plane convolved with a zero-padded k×k kernel takes one value per pair (row
+  /// kind, column kind), a row being one of the p = k/2 rows nearest the top or the bottom edge,
+  /// or an interior row (likewise for columns). So the condition's share is the convolution of a
+  /// (2p+1)² canvas of ones, mixed by `c` and stretched to H×W by repeating its middle row and
+  /// column, and only the three image channels go through im2col (the 7×7 stem's column matrix
+  /// shrinks from (3+E)·49 to 3·49 rows). Equal to the plain convolution up to float rounding;
+  /// the twin fixture checks it against PyTorch's convolution of the concatenated input.
+  public func stemOutput(_ x: Tensor, condition c: Tensor) -> Tensor {
+    let (n, h, w) = (x.shape[0], x.shape[2], x.shape[3])
+    let e = c.shape[1]
+    let weight = stem.weight
+    let (d, k) = (weight.shape[0], weight.shape[2])
+    let p = k / 2
+    let side = 2 * p + 1
+    guard h >= side, w >= side else {
+      let planes = c.reshaped([n, e, 1, 1]).expanded(to: [n, e, h, w])
+      return stem(Tensor.concat([x, planes], axis: 1))
+    }
+    let options = Conv2dOptions(padding: p)
+    let image = Tensor.conv2d(x, weight.slice(axis: 1, start: 0, length: 3), options: options)
+    let kernels = weight.slice(axis: 1, start: 3, length: e).permuted([1, 0, 2, 3])
+      .reshaped([e * d, 1, k, k])
+    let table = Tensor.conv2d(
+      Tensor(repeating: 1, shape: [1, 1, side, side]), kernels, options: options)
+    let mixed = Tensor.matmul(c, table.reshaped([e, d * side * side]))
+      .reshaped([n, d, side, side])
+    return image + Self.stretched(Self.stretched(mixed, axis: 2, to: h), axis: 3, to: w)
+  }
+
+  /// `t` with its middle index along `axis` repeated until that axis has `size` entries (the
+  /// axis has odd length 2p+1: p entries, the middle one, p entries).
+  static func stretched(_ t: Tensor, axis: Int, to size: Int) -> Tensor {
+    let p = t.shape[axis] / 2
+    var shape = t.shape
+    shape[axis] = size - 2 * p
+    return Tensor.concat(
+      [
+        t.slice(axis: axis, start: 0, length: p),
+        t.slice(axis: axis, start: p, length: 1).expanded(to: shape),
+        t.slice(axis: axis, start: p + 1, length: p),
+      ], axis: axis)
   }
 }
 
