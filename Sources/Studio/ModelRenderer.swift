@@ -75,6 +75,8 @@ public final class ModelRenderer: Renderer, @unchecked Sendable {
     let sarganPath = directory + "/sargan.safetensors"
     var s2fSteps: Int? = nil
     var sarganSteps: Int? = nil
+    var s2fMeasure: String? = nil
+    var sarganMeasure: String? = nil
     s2f = nil
     sargan = nil
     latents = []
@@ -83,6 +85,7 @@ public final class ModelRenderer: Renderer, @unchecked Sendable {
         let (m, meta) = try ModelStore.loadS2FGAN(path: s2fPath)
         s2f = m
         s2fSteps = ModelRenderer.steps(meta)
+        s2fMeasure = ModelRenderer.measure(meta, key: "results_dis", field: "edit_success", "edits")
         prints.append(ModelRenderer.fingerprint(path: s2fPath))
       } catch {
         problems.append("s2f weights unreadable: \(error)")
@@ -95,6 +98,8 @@ public final class ModelRenderer: Renderer, @unchecked Sendable {
         let (g, meta) = try ModelStore.loadSARGAN(path: sarganPath)
         sargan = g
         sarganSteps = ModelRenderer.steps(meta)
+        sarganMeasure = ModelRenderer.measure(
+          meta, key: "results", field: "judge_accuracy_expressive", "expressions")
         prints.append(ModelRenderer.fingerprint(path: sarganPath))
       } catch {
         problems.append("sargan weights unreadable: \(error)")
@@ -104,7 +109,20 @@ public final class ModelRenderer: Renderer, @unchecked Sendable {
     }
     currentStatus = ModelStatus(
       s2fSteps: s2fSteps, sarganSteps: sarganSteps,
-      fingerprint: prints.isEmpty ? "none" : prints.joined(separator: "-"), problems: problems)
+      fingerprint: prints.isEmpty ? "none" : prints.joined(separator: "-"), problems: problems,
+      s2fMeasure: s2fMeasure, sarganMeasure: sarganMeasure)
+  }
+
+  /// `"<label> N%"` from the fraction `field` of the JSON object in metadata `key` (written by
+  /// `visage eval`), or nil when the weights were not evaluated.
+  static func measure(_ meta: [String: String], key: String, field: String, _ label: String)
+    -> String?
+  {
+    guard let json = meta[key], let data = json.data(using: .utf8),
+      let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+      let value = obj[field] as? Double, value.isFinite
+    else { return nil }
+    return "\(label) \(Int((value * 100).rounded()))%"
   }
 
   /// Trained steps from weight metadata (`training` JSON `steps`; 0 when `trained` is not true).

@@ -66,21 +66,31 @@ public struct ModelStatus: Sendable, Equatable {
   public var fingerprint: String
   /// Why a model is missing, if one is.
   public var problems: [String]
+  /// What `visage eval s2f` measured for the S2F weights, e.g. `edits 9%` (nil: not evaluated).
+  public var s2fMeasure: String?
+  /// What `visage eval sargan` measured for the SARGAN weights, e.g. `expressions 0%`.
+  public var sarganMeasure: String?
 
-  public init(s2fSteps: Int?, sarganSteps: Int?, fingerprint: String, problems: [String]) {
+  public init(
+    s2fSteps: Int?, sarganSteps: Int?, fingerprint: String, problems: [String],
+    s2fMeasure: String? = nil, sarganMeasure: String? = nil
+  ) {
     self.s2fSteps = s2fSteps
     self.sarganSteps = sarganSteps
     self.fingerprint = fingerprint
     self.problems = problems
+    self.s2fMeasure = s2fMeasure
+    self.sarganMeasure = sarganMeasure
   }
 
-  /// Short text such as `s2f 1200 steps · sargan untrained`.
+  /// Short text such as `s2f 1200 steps, edits 9% · sargan untrained`: how far each model is
+  /// trained and, once evaluated, how often its edits reach their target on held-out faces.
   public var summary: String {
-    func part(_ name: String, _ steps: Int?) -> String {
+    func part(_ name: String, _ steps: Int?, _ measure: String?) -> String {
       guard let s = steps else { return "\(name) untrained" }
-      return "\(name) \(s) steps"
+      return "\(name) \(s) steps" + (measure.map { ", \($0)" } ?? "")
     }
-    return part("s2f", s2fSteps) + " · " + part("sargan", sarganSteps)
+    return part("s2f", s2fSteps, s2fMeasure) + " · " + part("sargan", sarganSteps, sarganMeasure)
   }
 }
 

@@ -49,6 +49,36 @@ final class ModelRendererTests: XCTestCase {
     XCTAssertEqual(out.image.bytes8(), input.rgb().bytes8())
   }
 
+  /// Evaluated weights carry what `visage eval` measured, and the status says it next to the
+  /// step count; weights never evaluated say only how far they are trained.
+  func testEvaluatedWeightsReportWhatWasMeasured() throws {
+    let dir = TempDir()
+    let models = dir.path + "/models"
+    let s2fConfig = S2FConfig.tiny(attributes: Attribute.allCases.count)
+    let sarganConfig = SARGANConfig.tiny(expressions: FaceExpression.allCases.count)
+    let record = #"{"steps":1200}"#
+    try ModelStore.save(
+      S2FGAN(config: s2fConfig), path: models + "/s2fgan.safetensors",
+      metadata: [
+        "model": "s2fgan", "config": ModelStore.json(s2fConfig), "training": record,
+        "results_dis": #"{"edit_success":0.0938,"preservation":0.949}"#,
+      ])
+    try ModelStore.save(
+      SARGANGenerator(config: sarganConfig), path: models + "/sargan.safetensors",
+      metadata: ["model": "sargan", "config": ModelStore.json(sarganConfig), "training": record])
+    let unevaluated = ModelRenderer(directory: models)
+    XCTAssertEqual(unevaluated.status.summary, "s2f 1200 steps, edits 9% · sargan 1200 steps")
+    try ModelStore.save(
+      SARGANGenerator(config: sarganConfig), path: models + "/sargan.safetensors",
+      metadata: [
+        "model": "sargan", "config": ModelStore.json(sarganConfig), "training": record,
+        "results": #"{"judge_accuracy":0.125,"judge_accuracy_expressive":0.004,"psnr":40}"#,
+      ])
+    unevaluated.reload()
+    XCTAssertEqual(
+      unevaluated.status.summary, "s2f 1200 steps, edits 9% · sargan 1200 steps, expressions 0%")
+  }
+
   func testMissingModelsAreReportedNotFaked() throws {
     let dir = TempDir()
     let r = ModelRenderer(directory: dir.path + "/nomodels")
