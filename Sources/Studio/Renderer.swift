@@ -66,9 +66,9 @@ public struct ModelStatus: Sendable, Equatable {
   public var fingerprint: String
   /// Why a model is missing, if one is.
   public var problems: [String]
-  /// What `visage eval s2f` measured for the S2F weights, e.g. `edits 9%` (nil: not evaluated).
+  /// What `visage eval s2f` measured for the S2F weights, such as `edits 9%` (nil: not evaluated).
   public var s2fMeasure: String?
-  /// What `visage eval sargan` measured for the SARGAN weights, e.g. `expressions 0%`.
+  /// What `visage eval sargan` measured for the SARGAN weights, such as `expressions 0%`.
   public var sarganMeasure: String?
 
   public init(
