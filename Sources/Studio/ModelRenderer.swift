@@ -85,7 +85,8 @@ public final class ModelRenderer: Renderer, @unchecked Sendable {
         let (m, meta) = try ModelStore.loadS2FGAN(path: s2fPath)
         s2f = m
         s2fSteps = ModelRenderer.steps(meta)
-        s2fMeasure = ModelRenderer.measure(meta, key: "results_dis", field: "edit_success", "edits")
+        s2fMeasure = ModelRenderer.measure(
+          meta, key: "results_dis", field: "edit_success", "DIS edits")
         prints.append(ModelRenderer.fingerprint(path: s2fPath))
       } catch {
         problems.append("s2f weights unreadable: \(error)")

@@ -4,7 +4,8 @@ import Foundation
 import Imaging
 
 /// PNG text keys: `visage:recipe` (state JSON), `visage:script` (the commands),
-/// `visage:models` (steps), `visage:fingerprint` (weight-file fingerprint), `Software`.
+/// `visage:models` (steps, and what `visage eval` measured), `visage:fingerprint` (weight-file
+/// fingerprint), `Software`.
 public enum Recipe {
   public static let recipeKey = "visage:recipe"
   public static let scriptKey = "visage:script"

@@ -66,7 +66,8 @@ public struct ModelStatus: Sendable, Equatable {
   public var fingerprint: String
   /// Why a model is missing, if one is.
   public var problems: [String]
-  /// What `visage eval s2f` measured for the S2F weights, such as `edits 9%` (nil: not evaluated).
+  /// What `visage eval s2f` measured for the S2F weights, such as `DIS edits 9%` (nil: not
+  /// evaluated).
   public var s2fMeasure: String?
   /// What `visage eval sargan` measured for the SARGAN weights, such as `expressions 0%`.
   public var sarganMeasure: String?
@@ -83,7 +84,7 @@ public struct ModelStatus: Sendable, Equatable {
     self.sarganMeasure = sarganMeasure
   }
 
-  /// Short text such as `s2f 1200 steps, edits 9% · sargan untrained`: how far each model is
+  /// Short text such as `s2f 1200 steps, DIS edits 9% · sargan untrained`: how far each model is
   /// trained and, once evaluated, how often its edits reach their target on held-out faces.
   public var summary: String {
     func part(_ name: String, _ steps: Int?, _ measure: String?) -> String {

@@ -131,10 +131,12 @@ public final class Session {
 
   /// Records a change that `command` made from `before`: undo history, journal and macro.
   ///
-  /// Opening the first file is not undoable: there is nothing to go back to, and undo would
-  /// only empty the canvas.
+  /// History starts at the first opened file: states without a source are never kept for undo
+  /// (undoing into one would only empty the canvas), and opening the first file drops settings
+  /// changed before it from the history.
   private func recordChange(_ command: Command, from before: EditState) {
-    if case .open = command, before.sourcePath == nil {
+    if before.sourcePath == nil {
+      if case .open = command { undoStack = [] }
     } else {
       undoStack.append(before)
       if undoStack.count > Session.undoLimit { undoStack.removeFirst() }
@@ -149,7 +151,8 @@ public final class Session {
   public func restore(_ recovered: JournalSession) throws {
     guard let last = recovered.current else { return }
     try adopt(last)
-    undoStack = Array(recovered.states.dropLast().suffix(Session.undoLimit))
+    undoStack = Array(
+      recovered.states.dropLast().filter { $0.sourcePath != nil }.suffix(Session.undoLimit))
     redoStack = []
     modified = true
     journal?.record(command: "restore", state: state)

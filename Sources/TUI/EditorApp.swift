@@ -158,13 +158,13 @@ public enum EditorApp {
       f.dateFormat = "HH:mm"
       let how = last.closed ? "last session" : "unfinished session (editor was killed)"
       c.confirm(
-        "Restore the \(how) from \(f.string(from: when)): \(name), \(last.states.count) changes?"
+        "Restore the \(how) from \(f.string(from: when)): \(name)?"
       ) { yes in
         if yes {
           do {
             try c.session.restore(last)
             c.sourceChanged()
-            c.say("restored \(name) with \(last.states.count) changes (u undoes them)")
+            c.say("restored \(name) with \(c.session.undoDepth) changes (u undoes them)")
           } catch {
             c.say("cannot restore: \(error)", error: true)
             openSample()

@@ -283,6 +283,8 @@ extension TrainingRecord {
 ///
 /// The EMA shadows follow `target.parameters`. Parameters the file lacks keep their initial
 /// values and are listed, so that a model that gained layers can warm-start from older weights.
+/// (Such layers start as initialised, not neutral: SARGAN's condition maps, for one, are random
+/// draws, so a generator trained without them changes at the first step.)
 private func adopt(_ source: Module, into target: Module, ema: EMA) {
   let loaded = Dictionary(source.namedParameters, uniquingKeysWith: { a, _ in a })
   var fresh: [String] = []

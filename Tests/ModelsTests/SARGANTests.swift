@@ -74,12 +74,13 @@ final class SARGANTests: XCTestCase {
   }
 
   /// The stem without materialised condition planes equals the stem on the concatenated input,
-  /// in value and in its gradients (weight, condition, image), on square, non-square and tiny
-  /// (fallback) inputs.
+  /// in value and in its gradients (weight, condition, image): square and non-square inputs,
+  /// the smallest size the canvas covers (7, middle row used once) and mixed small sizes. (5×6
+  /// takes the fallback, which is the plain path itself: it only checks that the fallback runs.)
   func testStemWithoutPlanesEqualsConcatenatedPlanes() throws {
     let g = SARGANGenerator(config: config, seed: 8)
     var rng = SplitMix64(seed: 9)
-    for (h, w) in [(32, 32), (20, 28), (5, 6)] {
+    for (h, w) in [(32, 32), (20, 28), (7, 7), (7, 12), (6, 20), (5, 6)] {
       let x = Tensor.randomUniform([2, 3, h, w], -1, 1, using: &rng).requiringGrad()
       let c = Tensor([0, 0.7, 0, 0, 1, 0, 0.3, 0], shape: [2, 4]).requiringGrad()
       let gy = Tensor.randomNormal([2, config.generatorWidth, h, w], using: &rng)
@@ -95,16 +96,18 @@ final class SARGANTests: XCTestCase {
       (plain * gy).sum().backward(to: [g.stem.weight, x, c])
       let plainGrads = [g.stem.weight.grad!.scalars, x.grad!.scalars, c.grad!.scalars]
       XCTAssertEqual(fast.shape, plain.shape)
-      XCTAssertLessThan(maxAbsDiff(fast.scalars, plain.scalars), 1e-5, "\(h)×\(w) value")
+      XCTAssertLessThan(relativeDiff(fast.scalars, plain.scalars), 1e-5, "\(h)×\(w) value")
       for (name, (a, b)) in zip(["weight", "x", "c"], zip(fastGrads, plainGrads)) {
-        XCTAssertLessThan(maxAbsDiff(a, b), 1e-4, "\(h)×\(w) gradient of \(name)")
+        XCTAssertLessThan(relativeDiff(a, b), 1e-5, "\(h)×\(w) gradient of \(name)")
       }
     }
   }
 
-  private func maxAbsDiff(_ a: [Float], _ b: [Float]) -> Float {
+  /// Largest |a − b| relative to the largest |b|.
+  private func relativeDiff(_ a: [Float], _ b: [Float]) -> Float {
     precondition(a.count == b.count)
-    return zip(a, b).map { abs($0 - $1) }.max() ?? 0
+    let scale = max(b.map { abs($0) }.max() ?? 0, 1e-12)
+    return (zip(a, b).map { abs($0 - $1) }.max() ?? 0) / scale
   }
 
   func testWeightFileRoundTrip() throws {

@@ -66,17 +66,18 @@ final class ModelRendererTests: XCTestCase {
     try ModelStore.save(
       SARGANGenerator(config: sarganConfig), path: models + "/sargan.safetensors",
       metadata: ["model": "sargan", "config": ModelStore.json(sarganConfig), "training": record])
-    let unevaluated = ModelRenderer(directory: models)
-    XCTAssertEqual(unevaluated.status.summary, "s2f 1200 steps, edits 9% · sargan 1200 steps")
+    let renderer = ModelRenderer(directory: models)
+    XCTAssertEqual(renderer.status.summary, "s2f 1200 steps, DIS edits 9% · sargan 1200 steps")
     try ModelStore.save(
       SARGANGenerator(config: sarganConfig), path: models + "/sargan.safetensors",
       metadata: [
         "model": "sargan", "config": ModelStore.json(sarganConfig), "training": record,
         "results": #"{"judge_accuracy":0.125,"judge_accuracy_expressive":0.004,"psnr":40}"#,
       ])
-    unevaluated.reload()
+    renderer.reload()
     XCTAssertEqual(
-      unevaluated.status.summary, "s2f 1200 steps, edits 9% · sargan 1200 steps, expressions 0%")
+      renderer.status.summary,
+      "s2f 1200 steps, DIS edits 9% · sargan 1200 steps, expressions 0%")
   }
 
   func testMissingModelsAreReportedNotFaked() throws {

@@ -100,6 +100,14 @@ final class SessionTests: XCTestCase {
     XCTAssertEqual(s.undoDepth, 1)
     try s.run("undo")
     XCTAssertEqual(s.state.sourcePath, first)
+
+    // Settings changed before any file is open are not history either.
+    let t = Session(renderer: StubRenderer())
+    try t.run("variant dec")
+    try t.run("open \(dir.sketch("third.png"))")
+    XCTAssertEqual(t.undoDepth, 0)
+    XCTAssertEqual(t.state.variant, .dec)
+    XCTAssertThrowsError(try t.run("undo"))
   }
 
   func testGestureIsOneUndoStep() throws {

@@ -103,19 +103,27 @@ public final class SARGANGenerator: Module {
   /// shrinks from (3+E)·49 to 3·49 rows). Equal to the plain convolution up to float rounding;
   /// the twin fixture checks it against PyTorch's convolution of the concatenated input.
   public func stemOutput(_ x: Tensor, condition c: Tensor) -> Tensor {
-    let (n, h, w) = (x.shape[0], x.shape[2], x.shape[3])
+    let (n, channels, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
     let e = c.shape[1]
     let weight = stem.weight
     let (d, k) = (weight.shape[0], weight.shape[2])
     let p = k / 2
     let side = 2 * p + 1
+    precondition(
+      channels + e == weight.shape[1],
+      "stem expects \(weight.shape[1]) input channels, got \(channels) + \(e) condition planes")
+    precondition(
+      stem.bias == nil && !stem.reflect && stem.scale == 1 && k % 2 == 1
+        && weight.shape[3] == k && stem.options == Conv2dOptions(padding: p),
+      "stemOutput needs a bias-free, zero-padded 'same' stem with an odd square kernel")
     guard h >= side, w >= side else {
       let planes = c.reshaped([n, e, 1, 1]).expanded(to: [n, e, h, w])
       return stem(Tensor.concat([x, planes], axis: 1))
     }
     let options = Conv2dOptions(padding: p)
-    let image = Tensor.conv2d(x, weight.slice(axis: 1, start: 0, length: 3), options: options)
-    let kernels = weight.slice(axis: 1, start: 3, length: e).permuted([1, 0, 2, 3])
+    let image = Tensor.conv2d(
+      x, weight.slice(axis: 1, start: 0, length: channels), options: options)
+    let kernels = weight.slice(axis: 1, start: channels, length: e).permuted([1, 0, 2, 3])
       .reshaped([e * d, 1, k, k])
     let table = Tensor.conv2d(
       Tensor(repeating: 1, shape: [1, 1, side, side]), kernels, options: options)
@@ -126,8 +134,9 @@ public final class SARGANGenerator: Module {
 
   /// `t` with its middle index along `axis` repeated until that axis has `size` entries (the
   /// axis has odd length 2p+1: p entries, the middle one, p entries).
-  static func stretched(_ t: Tensor, axis: Int, to size: Int) -> Tensor {
+  private static func stretched(_ t: Tensor, axis: Int, to size: Int) -> Tensor {
     let p = t.shape[axis] / 2
+    precondition(t.shape[axis] % 2 == 1 && size >= t.shape[axis], "cannot stretch \(t.shape)")
     var shape = t.shape
     shape[axis] = size - 2 * p
     return Tensor.concat(
