@@ -137,11 +137,19 @@ public final class ModelRenderer: Renderer, @unchecked Sendable {
     return meta["trained"] == "true" ? 1 : 0
   }
 
-  /// FNV-1a of a file's bytes, as 8 hex digits.
+  /// FNV-1a of a weight file's tensor bytes (everything after the safetensors header), as 8 hex
+  /// digits: `visage eval` rewrites the metadata in the header, which must not count as new
+  /// weights. A file that does not parse is hashed whole.
   static func fingerprint(path: String) -> String {
     guard let data = FileManager.default.contents(atPath: path) else { return "unreadable" }
     var h = StableHash()
-    h.add(bytes: data)
+    let headerLength =
+      data.count >= 8 ? data.prefix(8).reversed().reduce(0) { $0 << 8 | UInt64($1) } : 0
+    if headerLength > 0, headerLength <= UInt64(data.count - 8) {
+      h.add(bytes: data.dropFirst(8 + Int(headerLength)))
+    } else {
+      h.add(bytes: data)
+    }
     return h.hex
   }
 

@@ -50,7 +50,8 @@ final class ModelRendererTests: XCTestCase {
   }
 
   /// Evaluated weights carry what `visage eval` measured, and the status says it next to the
-  /// step count; weights never evaluated say only how far they are trained.
+  /// step count; weights never evaluated say only how far they are trained. The fingerprint
+  /// follows the weights, not the metadata.
   func testEvaluatedWeightsReportWhatWasMeasured() throws {
     let dir = TempDir()
     let models = dir.path + "/models"
@@ -68,6 +69,7 @@ final class ModelRendererTests: XCTestCase {
       metadata: ["model": "sargan", "config": ModelStore.json(sarganConfig), "training": record])
     let renderer = ModelRenderer(directory: models)
     XCTAssertEqual(renderer.status.summary, "s2f 1200 steps, DIS edits 9% · sargan 1200 steps")
+    let fingerprint = renderer.status.fingerprint
     try ModelStore.save(
       SARGANGenerator(config: sarganConfig), path: models + "/sargan.safetensors",
       metadata: [
@@ -78,6 +80,13 @@ final class ModelRendererTests: XCTestCase {
     XCTAssertEqual(
       renderer.status.summary,
       "s2f 1200 steps, DIS edits 9% · sargan 1200 steps, expressions 0%")
+    // Evaluating rewrote only the metadata: the same weights keep their fingerprint.
+    XCTAssertEqual(renderer.status.fingerprint, fingerprint)
+    try ModelStore.save(
+      SARGANGenerator(config: sarganConfig, seed: 99), path: models + "/sargan.safetensors",
+      metadata: ["model": "sargan", "config": ModelStore.json(sarganConfig), "training": record])
+    renderer.reload()
+    XCTAssertNotEqual(renderer.status.fingerprint, fingerprint)
   }
 
   func testMissingModelsAreReportedNotFaked() throws {
