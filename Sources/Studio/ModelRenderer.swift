@@ -137,9 +137,10 @@ public final class ModelRenderer: Renderer, @unchecked Sendable {
     return meta["trained"] == "true" ? 1 : 0
   }
 
-  /// FNV-1a of a weight file's tensor bytes (everything after the safetensors header), as 8 hex
-  /// digits: `visage eval` rewrites the metadata in the header, which must not count as new
-  /// weights. A file that does not parse is hashed whole.
+  /// FNV-1a of a weight file's tensor bytes (everything after the safetensors header).
+  ///
+  /// `visage eval` rewrites the metadata in the header, which must not count as new weights. A
+  /// file that does not parse is hashed whole. Returns 8 hex digits.
   static func fingerprint(path: String) -> String {
     guard let data = FileManager.default.contents(atPath: path) else { return "unreadable" }
     var h = StableHash()

@@ -49,9 +49,10 @@ final class ModelRendererTests: XCTestCase {
     XCTAssertEqual(out.image.bytes8(), input.rgb().bytes8())
   }
 
-  /// Evaluated weights carry what `visage eval` measured, and the status says it next to the
-  /// step count; weights never evaluated say only how far they are trained. The fingerprint
-  /// follows the weights, not the metadata.
+  /// The status shows what `visage eval` measured next to the step count.
+  ///
+  /// Weights never evaluated say only how far they are trained. The fingerprint follows the
+  /// weights, not the metadata.
   func testEvaluatedWeightsReportWhatWasMeasured() throws {
     let dir = TempDir()
     let models = dir.path + "/models"
