@@ -3,6 +3,7 @@
 import FaceSynth
 import Foundation
 import Imaging
+import NN
 import Tensor
 
 /// Figures of one SARGAN evaluation.
@@ -14,6 +15,10 @@ public struct SARGANEvaluation {
     public var ssim: Double
     public var identity: Double
     public var mask: Double
+    /// How much of the input's error against the ground truth, inside the pixels the expression
+    /// changes, the edit removed: 1 − L1(edit, truth) / L1(input, truth) over that region
+    /// (nil when the target equals the input, as for neutral).
+    public var regionGain: Double?
   }
 
   public var faces = 0
@@ -63,10 +68,18 @@ public struct SARGANEvaluation {
         ident += cosine(srcEmb, i, emb, i)
       }
       let n = Double(count)
+      let truthTensor = Image.batchTensor(truth.map { $0.face })
+      let region = SARGANTrainer.changedRegion(from: x, to: truthTensor, threshold: 0.02)
+      var gain: Double? = nil
+      if region.sum().item > 0 {
+        let before = Double(Loss.l1(x, truthTensor, weights: region).item)
+        let after = Double(Loss.l1(y, truthTensor, weights: region).item)
+        gain = before > 0 ? 1 - after / before : nil
+      }
       r.rows.append(
         Row(
           name: expr.description, accuracy: correct / n, psnr: psnr / n, ssim: ssim / n,
-          identity: ident / n, mask: Double(mask.mean().item)))
+          identity: ident / n, mask: Double(mask.mean().item), regionGain: gain))
       log("\(expr.description): accuracy \(percent(correct / n))")
       for i in 0..<min(4, count) { gridTiles.append(Image(tensor: y, index: i)) }
     }
@@ -115,13 +128,14 @@ public struct SARGANEvaluation {
     s +=
       "`visage eval sargan` on \(faces) neutral test-split faces, every target expression at intensity 1, against the renderer's ground truth for the same person. Weights: \(record).\n\n"
     s +=
-      "| target | judge accuracy | PSNR | SSIM | identity | mean attention |\n|---|---|---|---|---|---|\n"
+      "| target | judge accuracy | PSNR | SSIM | identity | mean attention | changed-region gain |\n|---|---|---|---|---|---|---|\n"
     for row in rows {
+      let gain = row.regionGain.map { String(format: "%.1f%%", 100 * $0) } ?? "–"
       s +=
-        "| \(row.name) | \(percent(row.accuracy)) | \(String(format: "%.2f dB", row.psnr)) | \(String(format: "%.3f", row.ssim)) | \(String(format: "%.3f", row.identity)) | \(String(format: "%.3f", row.mask)) |\n"
+        "| \(row.name) | \(percent(row.accuracy)) | \(String(format: "%.2f dB", row.psnr)) | \(String(format: "%.3f", row.ssim)) | \(String(format: "%.3f", row.identity)) | \(String(format: "%.3f", row.mask)) | \(gain) |\n"
     }
     s +=
-      "\nIdentity: cosine of judge embeddings between source and edit; the same person in another render scores \(String(format: "%.3f", sameIdentityLevel)). Intensity sweep (happy, 0 → 1): judge logit monotonic for \(percent(intensityMonotonic)) of faces; at intensity 0 the output differs from the input by \(String(format: "%.4f", zeroIntensityL1)) mean absolute error (in [0, 1] units).\n"
+      "\nChanged-region gain: inside the pixels the expression changes in the ground truth, the share of the input's L1 error to the truth that the edit removed (0%: the input returned unchanged; 100%: the truth; negative: worse than the input). Identity: cosine of judge embeddings between source and edit; the same person in another render scores \(String(format: "%.3f", sameIdentityLevel)). Intensity sweep (happy, 0 → 1): judge logit monotonic for \(percent(intensityMonotonic)) of faces; at intensity 0 the output differs from the input by \(String(format: "%.4f", zeroIntensityL1)) mean absolute error (in [0, 1] units).\n"
     for f in figures { s += "\n![\(f)](\(f))\n" }
     return s
   }

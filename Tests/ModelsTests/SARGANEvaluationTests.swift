@@ -1,0 +1,32 @@
+// The SARGAN evaluation's changed-region gain on generators whose answer is known.
+
+import FaceSynth
+import Foundation
+import Models
+import NN
+import Tensor
+import XCTest
+
+final class SARGANEvaluationTests: XCTestCase {
+  /// A generator that returns its input scores a changed-region gain of exactly 0 on every
+  /// expressive target, nothing on neutral (the truth is the input), and keeps the input at
+  /// intensity 0.
+  func testIdentityGeneratorGainsNothing() {
+    let g = SARGANGenerator(config: .lite(expressions: FaceExpression.allCases.count))
+    g.head.weight.assign(Tensor(zeros: g.head.weight.shape))
+    let judge = Judge(
+      attributes: Attribute.allCases.count, expressions: FaceExpression.allCases.count,
+      identityClasses: 4)
+    let r = SARGANEvaluation.run(generator: g, judge: judge, count: 2, threads: 1)
+    XCTAssertEqual(r.rows.count, FaceExpression.allCases.count)
+    for row in r.rows {
+      if row.name == FaceExpression.neutral.description {
+        XCTAssertNil(row.regionGain)
+      } else {
+        XCTAssertEqual(try XCTUnwrap(row.regionGain, row.name), 0, accuracy: 1e-9, row.name)
+      }
+    }
+    XCTAssertEqual(r.zeroIntensityL1, 0)
+    XCTAssertTrue(r.markdown(record: "test", figures: []).contains("changed-region gain"))
+  }
+}
