@@ -4,6 +4,7 @@ import FaceSynth
 import Foundation
 import Imaging
 import Models
+import NN
 import Tensor
 
 /// Renders with the trained weights in a model directory (`assets/models`).
@@ -87,7 +88,7 @@ public final class ModelRenderer: Renderer, @unchecked Sendable {
         s2fSteps = ModelRenderer.steps(meta)
         s2fMeasure = ModelRenderer.measure(
           meta, key: "results_dis", field: "edit_success", "DIS edits")
-        prints.append(ModelRenderer.fingerprint(path: s2fPath))
+        prints.append(ModelRenderer.fingerprint(m))
       } catch {
         problems.append("s2f weights unreadable: \(error)")
       }
@@ -101,7 +102,7 @@ public final class ModelRenderer: Renderer, @unchecked Sendable {
         sarganSteps = ModelRenderer.steps(meta)
         sarganMeasure = ModelRenderer.measure(
           meta, key: "results", field: "judge_accuracy_expressive", "expressions")
-        prints.append(ModelRenderer.fingerprint(path: sarganPath))
+        prints.append(ModelRenderer.fingerprint(g))
       } catch {
         problems.append("sargan weights unreadable: \(error)")
       }
@@ -119,38 +120,30 @@ public final class ModelRenderer: Renderer, @unchecked Sendable {
   static func measure(_ meta: [String: String], key: String, field: String, _ label: String)
     -> String?
   {
-    guard let json = meta[key], let data = json.data(using: .utf8),
-      let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-      let value = obj[field] as? Double, value.isFinite
-    else { return nil }
+    guard let value = jsonObject(meta, key)?[field] as? Double, value.isFinite else { return nil }
     return "\(label) \(Int((value * 100).rounded()))%"
   }
 
   /// Trained steps from weight metadata (`training` JSON `steps`; 0 when `trained` is not true).
   static func steps(_ meta: [String: String]) -> Int {
-    if let json = meta["training"], let data = json.data(using: .utf8),
-      let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-      let s = obj["steps"] as? Int
-    {
-      return s
-    }
+    if let s = jsonObject(meta, "training")?["steps"] as? Int { return s }
     return meta["trained"] == "true" ? 1 : 0
   }
 
-  /// FNV-1a of a weight file's tensor bytes (everything after the safetensors header).
+  /// The JSON object stored as text under metadata `key`, if there is one.
+  private static func jsonObject(_ meta: [String: String], _ key: String) -> [String: Any]? {
+    guard let data = meta[key]?.data(using: .utf8) else { return nil }
+    return (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
+  }
+
+  /// FNV-1a of a loaded model's parameters (their float32 bytes, in declaration order), as 8
+  /// hex digits.
   ///
-  /// `visage eval` rewrites the metadata in the header, which must not count as new weights. A
-  /// file that does not parse is hashed whole. Returns 8 hex digits.
-  static func fingerprint(path: String) -> String {
-    guard let data = FileManager.default.contents(atPath: path) else { return "unreadable" }
+  /// It follows the weights only: `visage eval` rewrites a file's metadata, which must not count
+  /// as new weights.
+  static func fingerprint(_ model: Module) -> String {
     var h = StableHash()
-    let headerLength =
-      data.count >= 8 ? data.prefix(8).reversed().reduce(0) { $0 << 8 | UInt64($1) } : 0
-    if headerLength > 0, headerLength <= UInt64(data.count - 8) {
-      h.add(bytes: data.dropFirst(8 + Int(headerLength)))
-    } else {
-      h.add(bytes: data)
-    }
+    for p in model.parameters { p.scalars.withUnsafeBytes { h.add(bytes: $0) } }
     return h.hex
   }
 

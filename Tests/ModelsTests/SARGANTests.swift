@@ -87,27 +87,26 @@ final class SARGANTests: XCTestCase {
       let fast = g.stemOutput(x, condition: c)
       g.zeroGrad()
       (fast * gy).sum().backward(to: [g.stem.weight, x, c])
-      let fastGrads = [g.stem.weight.grad!.scalars, x.grad!.scalars, c.grad!.scalars]
+      let fastGrads = [g.stem.weight.grad!, x.grad!, c.grad!]
       let planes = c.reshaped([2, 4, 1, 1]).expanded(to: [2, 4, h, w])
       let plain = g.stem(Tensor.concat([x, planes], axis: 1))
       g.zeroGrad()
       x.grad = nil
       c.grad = nil
       (plain * gy).sum().backward(to: [g.stem.weight, x, c])
-      let plainGrads = [g.stem.weight.grad!.scalars, x.grad!.scalars, c.grad!.scalars]
+      let plainGrads = [g.stem.weight.grad!, x.grad!, c.grad!]
       XCTAssertEqual(fast.shape, plain.shape)
-      XCTAssertLessThan(relativeDiff(fast.scalars, plain.scalars), 1e-5, "\(h)×\(w) value")
+      assertWithinScale(fast, plain, "\(h)×\(w) value")
       for (name, (a, b)) in zip(["weight", "x", "c"], zip(fastGrads, plainGrads)) {
-        XCTAssertLessThan(relativeDiff(a, b), 1e-5, "\(h)×\(w) gradient of \(name)")
+        assertWithinScale(a, b, "\(h)×\(w) gradient of \(name)")
       }
     }
   }
 
-  /// Largest |a − b| relative to the largest |b|.
-  private func relativeDiff(_ a: [Float], _ b: [Float]) -> Float {
-    precondition(a.count == b.count)
-    let scale = max(b.map { abs($0) }.max() ?? 0, 1e-12)
-    return (zip(a, b).map { abs($0 - $1) }.max() ?? 0) / scale
+  /// Every |a − b| within 1e-5 of the largest |b|.
+  private func assertWithinScale(_ a: Tensor, _ b: Tensor, _ message: String) {
+    let scale = max(b.scalars.map { abs($0) }.max() ?? 0, 1e-12)
+    assertClose(a, b, atol: 1e-5 * scale, rtol: 0, message)
   }
 
   func testWeightFileRoundTrip() throws {
