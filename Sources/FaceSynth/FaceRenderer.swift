@@ -44,8 +44,9 @@ enum FaceRenderer {
   static func render(_ p: FaceParams, size: Int) -> RenderOutput {
     let g = FaceRig(p)
     let frame = Frame(size: size, render: p.render)
-    var raster = rasterized(g, p, frame, size)
-    postProcess(&raster.rgb, size: size, p.render, faceGain: meteringGain(p))
+    let gain = meteringGain(p)
+    var raster = rasterized(g, p, frame, size, backdropGain: 1 / gain)
+    postProcess(&raster.rgb, size: size, p.render, faceGain: gain)
     let face = Image(width: size, height: size, channels: 3, pixels: raster.rgb)
     let marks = Landmarks.compute(g, frame: frame)
     return RenderOutput(face: face, parsing: raster.labels, ink: raster.ink, landmarks: marks)
@@ -53,7 +54,15 @@ enum FaceRenderer {
 
   /// The linear RGB (`[S·S·3]`), parsing labels and ink (`[S·S]` each) of a face, before the
   /// camera's post-processing.
-  static func rasterized(_ g: FaceRig, _ p: FaceParams, _ frame: Frame, _ size: Int) -> (
+  ///
+  /// `backdropGain` scales the backdrop's linear colour. The renderer passes the inverse of
+  /// the metering gain, so the backdrop keeps its sampled brightness in the final image: a
+  /// gain that lifts a dark face no longer lifts its backdrop with it, which had put most
+  /// dark faces on bright, low-contrast backdrops (a skin-tone cue, and a face a real-photo
+  /// detector missed half the time).
+  static func rasterized(
+    _ g: FaceRig, _ p: FaceParams, _ frame: Frame, _ size: Int, backdropGain: Float = 1
+  ) -> (
     rgb: [Float], labels: [UInt8], ink: [Float]
   ) {
     let n = size * size
@@ -63,7 +72,7 @@ enum FaceRenderer {
     rgb.withUnsafeMutableBufferPointer { rgbp in
       labels.withUnsafeMutableBufferPointer { labp in
         ink.withUnsafeMutableBufferPointer { inkp in
-          rasterize(g, p, frame, size, rgbp, labp, inkp)
+          rasterize(g, p, frame, size, rgbp, labp, inkp, backdropGain: backdropGain)
         }
       }
     }
@@ -74,7 +83,7 @@ enum FaceRenderer {
   static func rasterize(
     _ g: FaceRig, _ p: FaceParams, _ frame: Frame, _ size: Int,
     _ rgb: UnsafeMutableBufferPointer<Float>, _ labels: UnsafeMutableBufferPointer<UInt8>,
-    _ inkOut: UnsafeMutableBufferPointer<Float>
+    _ inkOut: UnsafeMutableBufferPointer<Float>, backdropGain: Float
   ) {
     let r = p.render
     let sh = Shading(r)
@@ -106,7 +115,7 @@ enum FaceRenderer {
         if r.backgroundNoise > 0 {
           col *= 1 + r.backgroundNoise * (bgTex.value(u * 0.9, v * 0.9) - 0.5) * 2
         }
-        col *= col
+        col *= col * backdropGain
         var label: UInt8 = 0
         var ink: Float = 0
 
@@ -388,7 +397,8 @@ enum FaceRenderer {
           var c = sh.irradiance(n, shadow: shadow, ao: ao) * albedo
           c += sh.highlight(n, power: 32, gloss: gloss)
           if beardA > 0 {
-            let bc = hairColour(g, sh, hairTex, u, v, crownY: crownY, dark: 0.45, edge: -1)
+            let bc = hairColour(
+              g, sh, hairTex, u, v, crownY: crownY, dark: 1, edge: -1, colour: g.facialHair)
             c = c + (bc - c) * beardA
             featureInk = max(featureInk, beardA * 0.45 * hairTex.value(u * 70, v * 22))
           }
@@ -551,7 +561,8 @@ enum FaceRenderer {
                 let muA =
                   Rasterizer.coverage(dM + 0.02 * (hairTex.value(u * 30, v * 30) - 0.5), px)
                   * g.mustache * dens
-                let mc = hairColour(g, sh, hairTex, u, v, crownY: crownY, dark: 0.4, edge: -1)
+                let mc = hairColour(
+                  g, sh, hairTex, u, v, crownY: crownY, dark: 0.9, edge: -1, colour: g.facialHair)
                 c = c + (mc - c) * muA
                 if muA > 0.5 { lab = FaceClass.skin.rawValue }
                 featureInk = max(featureInk, muA * 0.7)
@@ -695,8 +706,10 @@ enum FaceRenderer {
     default:
       var top = 0.72 + 0.32 * max(0, 1 - hx * hx)
       if abs(hx) > 0.86 { top = min(top, 0.25) }
-      let near = abs(u - mcx) < mhw + 0.12
-      if near { top = max(top, g.mouthMidY + 0.12) }
+      // Shaved around the mouth, rising diagonally from its corners, so a full beard
+      // without a mustache never reads as one.
+      let beside = max(0, abs(u - mcx) - mhw - 0.12)
+      top = max(top, g.mouthMidY + 0.12 - 0.8 * beside)
       return max(dOuter, top - v)
     }
   }
@@ -769,7 +782,7 @@ enum FaceRenderer {
   /// Hair colour at a point: strands along a flow from the crown, sheen and shading.
   @inline(__always) static func hairColour(
     _ g: FaceRig, _ sh: Shading, _ tex: Noise, _ u: Float, _ v: Float, crownY: Float,
-    dark: Float, edge: Float
+    dark: Float, edge: Float, colour: SIMD3<Float>? = nil
   ) -> SIMD3<Float> {
     let s = (u - g.hairPart) / (v - crownY) + g.hairWave * 0.04 * sinf(v * 10)
     let strand = 0.55 * tex.value(s * 40, v * 0.8) + 0.45 * tex.value(s * 120, v * 2.5)
@@ -779,7 +792,7 @@ enum FaceRenderer {
     let n = Shading.normal((u - g.headX) / 2.2, (v - g.craniumY) / 3)
     let occl = edge > -0.9 ? 1 - 0.3 * Rasterizer.smoothstep(-0.15, 0, edge) : 1
     let light = sh.irradiance(n, shadow: 1, ao: occl)
-    let base = g.hairColour * (0.55 + 0.7 * strand) * dark
+    let base = (colour ?? g.hairColour) * (0.55 + 0.7 * strand) * dark
     let tintSpec = (g.hairColour.squareRoot() + SIMD3<Float>(repeating: 0.25)) * sheen
     return base * light + sh.key * tintSpec
   }
@@ -894,7 +907,9 @@ enum FaceRenderer {
   /// the whole image, background included: an expression model learned that global shift
   /// instead of the mouth and brows.
   static func meteringGain(_ p: FaceParams) -> Float {
-    let q = p.with(.neutral, intensity: 0)
+    // Bare skin only: a beard or mustache counts as skin in the parsing map, and metering it
+    // made growing a beard brighten the whole picture.
+    let q = p.with(.neutral, intensity: 0).with(.noBeard, 1).with(.mustache, 0)
     let raster = rasterized(FaceRig(q), q, Frame(size: 32, render: q.render), 32)
     return meteringGain(raster.rgb, raster.labels)
   }

