@@ -273,7 +273,7 @@ enum FaceRenderer {
           var ao: Float = 1
           var gloss: Float = 0.6
           // Cheek bumps (larger when chubby).
-          let cb = (0.1 + 0.12 * g.cheekPuff + 0.1 * g.cheekRaise)
+          let cb = (0.1 + 0.24 * g.cheekPuff + 0.1 * g.cheekRaise)
           let cvr = (v - 0.62 + 0.08 * g.cheekRaise) * (v - 0.62 + 0.08 * g.cheekRaise)
           let cl = expf(-(cheekL + cvr) * 7) * cb, cr = expf(-(cheekR + cvr) * 7) * cb
           nx += cl * (u - g.eyeX.x) * 8 + cr * (u - g.eyeX.y) * 8
