@@ -27,6 +27,8 @@ public struct S2FEvaluation {
   public var sketchSSIMPerson = 0.0
   public var photoSSIMPerson = 0.0
   public var photoPSNR = 0.0
+  /// The best a deterministic sketch → face model could do on these faces (`SketchCeiling`).
+  public var ceiling: SketchCeiling?
   public var rows: [AttributeRow] = []
   public var sameIdentityLevel = 0.0
   public var otherIdentityLevel = 0.0
@@ -36,7 +38,8 @@ public struct S2FEvaluation {
   /// Runs the evaluation on `count` test identities (edits on the first `editCount`).
   public static func run(
     model m: S2FGAN, judge: Judge, variant: EditVariant, count: Int = 32, editCount: Int = 12,
-    editsFromPhotos: Bool = false, threads: Int = 2, log: (String) -> Void = { _ in }
+    editsFromPhotos: Bool = false, ceilingLightings: Int = 16, threads: Int = 2,
+    log: (String) -> Void = { _ in }
   ) -> S2FEvaluation {
     var r = S2FEvaluation(variant: variant)
     r.editsFromPhotos = editsFromPhotos
@@ -76,6 +79,10 @@ public struct S2FEvaluation {
     r.photoSSIMPerson /= n
     r.photoPSNR /= n
     r.reconstructionFigure = Image.grid(figureTiles, columns: 8)
+    if ceilingLightings > 0 {
+      r.ceiling = SketchCeiling.estimate(
+        params: params, size: size, lightings: ceilingLightings, threads: threads)
+    }
     log("reconstruction: SSIM \(String(format: "%.3f", r.sketchSSIM))")
 
     // Identity reference levels from the judge's embedding on the renders themselves.
@@ -154,7 +161,18 @@ public struct S2FEvaluation {
     s +=
       "| photo → face SSIM / PSNR | \(String(format: "%.3f / %.2f dB", photoSSIM, photoPSNR)) |\n"
     s +=
-      "| photo → face SSIM inside the person | \(String(format: "%.3f", photoSSIMPerson)) |\n\n"
+      "| photo → face SSIM inside the person | \(String(format: "%.3f", photoSSIMPerson)) |\n"
+    if let c = ceiling {
+      s +=
+        "| ceiling: mean of \(c.lightings) other lightings of the same face and pose, SSIM / inside the person | \(String(format: "%.3f / %.3f", c.ssim, c.ssimPerson)) |\n"
+      s +=
+        "| one other lighting of the same face and pose, SSIM | \(String(format: "%.3f", c.ssimOneLighting)) |\n"
+    }
+    s += "\n"
+    if let c = ceiling {
+      s +=
+        "The ceiling rows score the renderer against itself: a sketch does not show the light, the backdrop or the camera settings that the paired render draws at random, so the best a deterministic model can return is about their mean (`SketchCeiling`). That model is even given the true skin, hair and eye colours, which a line drawing lacks, so \(String(format: "%.3f", c.ssim)) is a generous estimate of the best whole-image SSIM that any sketch → face model can reach on this data.\n\n"
+    }
     s +=
       "Edits flip each attribute to the other side (judge labels). Success: the judge sees the new side. Preservation: the other attributes keep their judge labels. Monotonic: the judge logit does not decrease along the slider sweep −1, −0.5, 0, 0.5, 1. Identity: cosine of judge embeddings before and after the edit (same identity, other render: \(String(format: "%.3f", sameIdentityLevel)); other identities: \(String(format: "%.3f", otherIdentityLevel))).\n\n"
     s += "| attribute | success | preservation | monotonic | identity |\n|---|---|---|---|---|\n"
