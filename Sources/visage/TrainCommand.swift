@@ -33,6 +33,10 @@ let trainUsage = """
     --adv X              adversarial loss weight (0 disables the discriminator for sargan)
     --pair-focus X       sargan: weight of the paired L1 inside the changed region (default 10)
     --cls X              sargan: expression classification weight (default 1)
+    --photo-only         s2f dis: train the backbone without the sketch path (photo encoder,
+                         decoder, directions, image discriminator); the sketch encoder follows
+                         later with --variant sketch
+    --backdrop-weight X  s2f: weight of backdrop pixels in the image losses (default 0.25)
   Stop with Ctrl-C: the run saves and exits; running the same command again resumes exactly.
   """
 
@@ -44,7 +48,7 @@ func runTrainCommand(_ words: [String]) throws -> Int32 {
     Array(words.dropFirst()),
     valued: [
       "steps", "batch", "threads", "data", "run", "export", "checkpoint-seconds", "sample-every",
-      "lr", "adv", "pair-focus", "cls", "variant", "seed",
+      "lr", "adv", "pair-focus", "cls", "variant", "seed", "backdrop-weight",
     ])
   Threads.configure(args.string("threads").flatMap(Int.init))
   installStopHandler()
@@ -167,6 +171,11 @@ private func trainS2F(_ args: Arguments) throws {
   o.batch = try args.int("batch", default: o.batch)
   o.learningRate = try args.float("lr", default: o.learningRate)
   o.lambdaAdversarial = try args.float("adv", default: o.lambdaAdversarial)
+  o.photoOnly = args.has("photo-only")
+  o.backdropWeight = try args.float("backdrop-weight", default: o.backdropWeight)
+  if o.photoOnly && (variant != .dis || o.sketchOnly) {
+    throw CLIError.usage("--photo-only trains the dis backbone (use it with --variant dis)")
+  }
   let names = Attribute.allCases.map(\.description)
   let dataSpec = args.string("data") ?? "synth"
   let source: FaceBatchSource

@@ -91,6 +91,24 @@ final class S2FGANTests: XCTestCase {
     XCTAssertLessThan(last, first * 0.9)
   }
 
+  func testPhotoOnlyBackboneLeavesTheSketchEncoderAlone() throws {
+    var o = S2FOptions()
+    o.batch = 2
+    o.photoOnly = true
+    o.learningRate = 3e-3
+    let trainer = S2FTrainer(config: config, options: o)
+    let sketchBefore = trainer.model.sketchEncoder.parameters.map(\.scalars)
+    let photoBefore = trainer.model.imageEncoder.parameters.map(\.scalars)
+    let batch = try FakeFaceSource(size: 32, attributes: 3).batch(step: 0, size: 2)
+    let firstLogs = trainer.train(batch)
+    XCTAssertNil(firstLogs["sketch_l1"])
+    var last = firstLogs["rec_l1"]!
+    for _ in 0..<30 { last = trainer.train(batch)["rec_l1"]! }
+    XCTAssertLessThan(last, firstLogs["rec_l1"]! * 0.9)
+    XCTAssertEqual(trainer.model.sketchEncoder.parameters.map(\.scalars), sketchBefore)
+    XCTAssertNotEqual(trainer.model.imageEncoder.parameters.map(\.scalars), photoBefore)
+  }
+
   func testSketchPhaseMovesOnlyTheSketchEncoderTowardPhotoLatents() throws {
     var o = S2FOptions()
     o.batch = 4

@@ -10,6 +10,10 @@ public struct S2FOptions: Codable, Sendable, Equatable {
   /// Trains only the sketch encoder, by regression onto the photo encoder's latents of the
   /// paired renders (`visage train s2f --variant sketch`); see `trainSketchEncoder`.
   public var sketchOnly = false
+  /// Trains the backbone without the sketch path: photo encoder, decoder, directions and image
+  /// discriminator only (`visage train s2f --variant dis --photo-only`). The sketch encoder
+  /// and the latent discriminator keep their weights.
+  public var photoOnly = false
   public var steps = 20_000
   public var batch = 4
   public var learningRate: Float = 1e-3
@@ -165,10 +169,14 @@ public final class S2FTrainer {
 
     // Generator side: encoders, decoder, directions, latent discriminator.
     let r = model.encode(photo: b.photos)
-    let rs = model.encode(sketch: b.sketches)
+    let rs = o.photoOnly ? nil : model.encode(sketch: b.sketches)
     let scores = model.scores(r)
-    var latents = [r, rs]
-    var reals = [b.photos, b.photos]
+    var latents = [r]
+    var reals = [b.photos]
+    if let rs {
+      latents.append(rs)
+      reals.append(b.photos)
+    }
     if let edited = b.editedPhotos {
       let amounts = editAmounts(b, scores: scores.detached())
       latents.append(model.directions.edit(r, amounts: amounts))
@@ -176,23 +184,32 @@ public final class S2FTrainer {
     }
     let fakes = model.decode(Tensor.concat(latents, axis: 0))
     let real = Tensor.concat(reals, axis: 0)
-    let parts = latents.count
     let rec = imageL1(fakes.slice(axis: 0, start: 0, length: n), b.photos, mask: b.personMasks)
-    let sketchImage = imageL1(
-      fakes.slice(axis: 0, start: n, length: n), b.photos, mask: b.personMasks)
-    var lossG = rec * o.lambdaReconstruction + sketchImage * o.lambdaSketchImage
-    if parts == 3 {
+    var lossG = rec * o.lambdaReconstruction
+    var cls = Loss.mse(scores, b.attributes)
+    if let rs {
+      let sketchImage = imageL1(
+        fakes.slice(axis: 0, start: n, length: n), b.photos, mask: b.personMasks)
+      let sketchLatent = Loss.l1(rs, r.detached())
+      cls = cls + Loss.mse(model.scores(rs), b.attributes)
+      let domain =
+        Loss.bceWithLogits(latentDiscriminator(r.detached()), Tensor(repeating: 1, shape: [n, 1]))
+        + Loss.bceWithLogits(latentDiscriminator(rs), Tensor(zeros: [n, 1]))
+      lossG =
+        lossG + sketchImage * o.lambdaSketchImage + sketchLatent * o.lambdaSketchLatent
+        + domain * o.lambdaDomain
+      logs["sketch_l1"] = Double(sketchImage.item)
+      logs["sketch_lat"] = Double(sketchLatent.item)
+      logs["domain"] = Double(domain.item)
+    }
+    if let edited = b.editedPhotos {
+      let start = (latents.count - 1) * n
       let edit = imageL1(
-        fakes.slice(axis: 0, start: 2 * n, length: n), b.editedPhotos!, mask: b.editedPersonMasks)
+        fakes.slice(axis: 0, start: start, length: n), edited, mask: b.editedPersonMasks)
       lossG = lossG + edit * o.lambdaEditImage
       logs["edit_l1"] = Double(edit.item)
     }
-    let sketchLatent = Loss.l1(rs, r.detached())
-    let cls = Loss.mse(scores, b.attributes) + Loss.mse(model.scores(rs), b.attributes)
     let ortho = model.directions.orthogonalityLoss()
-    let domain =
-      Loss.bceWithLogits(latentDiscriminator(r.detached()), Tensor(repeating: 1, shape: [n, 1]))
-      + Loss.bceWithLogits(latentDiscriminator(rs), Tensor(zeros: [n, 1]))
     let (fakeLogits, fakeFeatures) = discriminator(fakes)
     let realFeatures = withNoGrad { discriminator(real).features }
     var fm = Tensor(scalar: 0)
@@ -200,9 +217,8 @@ public final class S2FTrainer {
     fm = fm * (1 / Float(fakeFeatures.count))
     let adv = Loss.nonSaturatingGenerator(fake: fakeLogits)
     lossG =
-      lossG + sketchLatent * o.lambdaSketchLatent + cls * o.lambdaClassification
-      + ortho * o.lambdaOrthogonality + domain * o.lambdaDomain + fm * o.lambdaFeatureMatching
-      + adv * o.lambdaAdversarial
+      lossG + cls * o.lambdaClassification + ortho * o.lambdaOrthogonality
+      + fm * o.lambdaFeatureMatching + adv * o.lambdaAdversarial
     lossG.backward(to: optimizerG.parameters)
     optimizerG.update()
 
@@ -222,11 +238,8 @@ public final class S2FTrainer {
     ema.update(model.parameters)
 
     logs["rec_l1"] = Double(rec.item)
-    logs["sketch_l1"] = Double(sketchImage.item)
-    logs["sketch_lat"] = Double(sketchLatent.item)
     logs["cls_mse"] = Double(cls.item)
     logs["ortho"] = Double(ortho.item)
-    logs["domain"] = Double(domain.item)
     logs["fm"] = Double(fm.item)
     logs["g_adv"] = Double(adv.item)
     return logs
