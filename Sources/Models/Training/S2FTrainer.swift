@@ -10,9 +10,11 @@ public struct S2FOptions: Codable, Sendable, Equatable {
   /// Trains only the sketch encoder, by regression onto the photo encoder's latents of the
   /// paired renders (`visage train s2f --variant sketch`); see `trainSketchEncoder`.
   public var sketchOnly = false
-  /// Trains the backbone without the sketch path: photo encoder, decoder, directions and image
-  /// discriminator only (`visage train s2f --variant dis --photo-only`). The sketch encoder
-  /// and the latent discriminator keep their weights.
+  /// Trains the backbone without the sketch path.
+  ///
+  /// Only the photo encoder, decoder, directions and image discriminator learn
+  /// (`visage train s2f --variant dis --photo-only`); the sketch encoder and the latent
+  /// discriminator keep their weights.
   public var photoOnly = false
   public var steps = 20_000
   public var batch = 4
