@@ -37,6 +37,8 @@ let trainUsage = """
                          decoder, directions, image discriminator); the sketch encoder follows
                          later with --variant sketch
     --backdrop-weight X  s2f: weight of backdrop pixels in the image losses (default 0.25)
+    --sketch-image X     s2f sketch: weight of the image loss through the frozen decoder
+                         (default 1; 0 = latent regression only)
   Stop with Ctrl-C: the run saves and exits; running the same command again resumes exactly.
   """
 
@@ -48,7 +50,7 @@ func runTrainCommand(_ words: [String]) throws -> Int32 {
     Array(words.dropFirst()),
     valued: [
       "steps", "batch", "threads", "data", "run", "export", "checkpoint-seconds", "sample-every",
-      "lr", "adv", "pair-focus", "cls", "variant", "seed", "backdrop-weight",
+      "lr", "adv", "pair-focus", "cls", "variant", "seed", "backdrop-weight", "sketch-image",
     ])
   Threads.configure(args.string("threads").flatMap(Int.init))
   installStopHandler()
@@ -173,6 +175,7 @@ private func trainS2F(_ args: Arguments) throws {
   o.lambdaAdversarial = try args.float("adv", default: o.lambdaAdversarial)
   o.photoOnly = args.has("photo-only")
   o.backdropWeight = try args.float("backdrop-weight", default: o.backdropWeight)
+  o.lambdaSketchPhaseImage = try args.float("sketch-image", default: o.lambdaSketchPhaseImage)
   if o.photoOnly && (variant != .dis || o.sketchOnly) {
     throw CLIError.usage("--photo-only trains the dis backbone (use it with --variant dis)")
   }

@@ -113,6 +113,7 @@ final class S2FGANTests: XCTestCase {
     var o = S2FOptions()
     o.batch = 4
     o.sketchOnly = true
+    o.lambdaSketchPhaseImage = 0
     let trainer = S2FTrainer(config: config, options: o)
     let before = trainer.model.parameters.map(\.scalars)
     let sketchIDs = Set(trainer.model.sketchEncoder.parameters.map { ObjectIdentifier($0.storage) })
@@ -125,6 +126,21 @@ final class S2FGANTests: XCTestCase {
     where !sketchIDs.contains(ObjectIdentifier(p.storage)) {
       XCTAssertEqual(p.scalars, old)
     }
+  }
+
+  func testSketchPhaseImageLossGoesDownThroughTheFrozenDecoder() throws {
+    var o = S2FOptions()
+    o.batch = 4
+    o.sketchOnly = true
+    o.lambdaSketchPhaseImage = 5
+    let trainer = S2FTrainer(config: config, options: o)
+    let decoderBefore = trainer.model.decoder.parameters.map(\.scalars)
+    let batch = try FakeFaceSource(size: 32, attributes: 3).batch(step: 0, size: 4)
+    let first = trainer.train(batch)["sketch_l1"]!
+    var last = first
+    for _ in 0..<30 { last = trainer.train(batch)["sketch_l1"]! }
+    XCTAssertLessThan(last, first * 0.9)
+    XCTAssertEqual(trainer.model.decoder.parameters.map(\.scalars), decoderBefore)
   }
 
   func testStateWrittenBeforeTheSketchOptimizerStillLoads() throws {

@@ -10,6 +10,10 @@ public struct S2FOptions: Codable, Sendable, Equatable {
   /// Trains only the sketch encoder, by regression onto the photo encoder's latents of the
   /// paired renders (`visage train s2f --variant sketch`); see `trainSketchEncoder`.
   public var sketchOnly = false
+  /// Weight of the sketch phase's image loss: the sketch latent decoded by the frozen decoder
+  /// against the paired render (0 keeps the phase a pure latent regression, which collapsed
+  /// onto the mean latent).
+  public var lambdaSketchPhaseImage: Float = 1
   /// Trains the backbone without the sketch path.
   ///
   /// Only the photo encoder, decoder, directions and image discriminator learn
@@ -247,22 +251,32 @@ public final class S2FTrainer {
     return logs
   }
 
-  /// One regression step of the sketch encoder: MSE between the sketch latent and the
-  /// (detached) photo latent of the paired render; nothing else moves.
+  /// One step of the sketch encoder alone: MSE between the sketch latent and the (detached)
+  /// photo latent of the paired render, plus the image loss of the sketch latent decoded by
+  /// the frozen decoder (``S2FOptions/lambdaSketchPhaseImage``); nothing else moves.
   ///
-  /// A cheap phase (no decoder, no discriminators: about a tenth of a backbone step) for a
-  /// sketch encoder that has collapsed: its latents varied over sketches mostly in scale along
-  /// one direction, which the pixel norm before its MLP removes, so the image losses of the full
-  /// step reached it only weakly.
+  /// No discriminators, and the decoder only forward and backward to its input. Written for a
+  /// sketch encoder that had collapsed: its latents varied over sketches mostly in scale along
+  /// one direction, which the pixel norm before its MLP removes, so the image losses of the
+  /// full step reached it only weakly; the latent regression alone then collapsed onto the
+  /// mean latent, hence the image term.
   func trainSketchEncoder(_ b: FaceBatch) -> [String: Double] {
     for m in [model, discriminator, latentDiscriminator] as [Module] { m.zeroGrad() }
     let r = withNoGrad { model.encode(photo: b.photos) }
     let rs = model.encode(sketch: b.sketches)
-    let loss = Loss.mse(rs, r)
+    let mse = Loss.mse(rs, r)
+    var loss = mse
+    var logs = ["sketch_lat": Double(Loss.l1(rs, r).item), "sketch_mse": Double(mse.item)]
+    if options.lambdaSketchPhaseImage > 0 {
+      // Through the frozen decoder: the face drawn by the sketch must look like its render.
+      let image = imageL1(model.decode(rs), b.photos, mask: b.personMasks)
+      loss = loss + image * options.lambdaSketchPhaseImage
+      logs["sketch_l1"] = Double(image.item)
+    }
     loss.backward(to: model.sketchEncoder.parameters)
     optimizerS.update()
     ema.update(model.parameters)
-    return ["sketch_lat": Double(Loss.l1(rs, r).item), "sketch_mse": Double(loss.item)]
+    return logs
   }
 
   func trainDecomposer(_ b: FaceBatch) -> [String: Double] {
