@@ -37,6 +37,8 @@ let trainUsage = """
                          decoder, directions, image discriminator); the sketch encoder follows
                          later with --variant sketch
     --backdrop-weight X  s2f: weight of backdrop pixels in the image losses (default 0.25)
+    --layout C           s2f: a spatial layout latent of C channels at 4×4 beside the global
+                         latent (default 0, the paper's design; must match a resumed run)
     --sketch-image X     s2f sketch: weight of the image loss through the frozen decoder
                          (default 1; 0 = latent regression only)
   Stop with Ctrl-C: the run saves and exits; running the same command again resumes exactly.
@@ -50,7 +52,7 @@ func runTrainCommand(_ words: [String]) throws -> Int32 {
     Array(words.dropFirst()),
     valued: [
       "steps", "batch", "threads", "data", "run", "export", "checkpoint-seconds", "sample-every",
-      "lr", "adv", "pair-focus", "cls", "variant", "seed", "backdrop-weight", "sketch-image",
+      "lr", "adv", "pair-focus", "cls", "variant", "seed", "backdrop-weight", "sketch-image", "layout",
     ])
   Threads.configure(args.string("threads").flatMap(Int.init))
   installStopHandler()
@@ -189,7 +191,8 @@ private func trainS2F(_ args: Arguments) throws {
   } else {
     throw CLIError.usage("--data for s2f is synth or celeba:DIR")
   }
-  let config = S2FConfig.small(attributes: names.count)
+  let config = S2FConfig.small(
+    attributes: names.count, layoutChannels: try args.int("layout", default: 0))
   let trainer = S2FTrainer(config: config, options: o)
   let settings = try runSettings(args, name: "s2fgan")
   let export = args.string("export") ?? "assets/models/s2fgan.safetensors"

@@ -78,6 +78,49 @@ final class S2FGANTests: XCTestCase {
     for (p, q) in zip(m.parameters, n.parameters) { XCTAssertEqual(p.scalars, q.scalars) }
   }
 
+  func testLayoutLatentShapesAndEditsKeepTheLayout() throws {
+    let lc = S2FConfig.tiny(attributes: 3, layoutChannels: 2)
+    XCTAssertEqual(lc.latentWidth, 16 + 2 * 16)
+    let m = S2FGAN(config: lc, seed: 3)
+    XCTAssertEqual(
+      m.parameterCount,
+      S2FGAN(config: config, seed: 3).parameterCount + 2 * (8 * 2 + 2) + (2 * 8 + 8))
+    var rng = SplitMix64(seed: 2)
+    let x = Tensor.randomUniform([2, 3, 32, 32], -1, 1, using: &rng)
+    withNoGrad {
+      let r = m.encode(photo: x)
+      XCTAssertEqual(r.shape, [2, 48])
+      XCTAssertEqual(m.global(r).shape, [2, 16])
+      XCTAssertEqual(m.decode(r).shape, [2, 3, 32, 32])
+      let layout = r.slice(axis: 1, start: 16, length: 32).scalars
+      for variant in EditVariant.allCases {
+        let e = m.edit(r, targets: [1, nil, -1], variant: variant)
+        XCTAssertEqual(e.slice(axis: 1, start: 16, length: 32).scalars, layout)
+        XCTAssertNotEqual(m.global(e).scalars, m.global(r).scalars)
+      }
+      // The decoder reads the layout: other maps, another image.
+      let other = Tensor.concat(
+        [m.global(r), Tensor.randomNormal([2, 32], using: &rng)], axis: 1)
+      XCTAssertNotEqual(m.decode(other).scalars, m.decode(r).scalars)
+    }
+    let path = NSTemporaryDirectory() + "s2f-\(UUID().uuidString).safetensors"
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    try ModelStore.save(
+      m, path: path, metadata: ["model": "s2fgan", "config": ModelStore.json(lc)], dtype: .f32)
+    let (n, _) = try ModelStore.loadS2FGAN(path: path)
+    XCTAssertEqual(n.config.layoutChannels, 2)
+    for (p, q) in zip(m.parameters, n.parameters) { XCTAssertEqual(p.scalars, q.scalars) }
+  }
+
+  func testConfigWrittenBeforeTheLayoutLatentDecodesWithout() throws {
+    var json = ModelStore.json(config)
+    json = json.replacingOccurrences(of: ",\"layoutChannels\":0", with: "")
+    json = json.replacingOccurrences(of: "\"layoutChannels\":0,", with: "")
+    XCTAssertFalse(json.contains("layoutChannels"))
+    let decoded = try JSONDecoder().decode(S2FConfig.self, from: Data(json.utf8))
+    XCTAssertEqual(decoded, config)
+  }
+
   func testBackboneTrainingReducesReconstructionOnAFixedBatch() throws {
     var o = S2FOptions()
     o.batch = 2

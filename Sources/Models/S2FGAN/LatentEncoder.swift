@@ -3,17 +3,21 @@
 import NN
 import Tensor
 
-/// Maps `[N, inChannels, S, S]` to a latent `[N, latentDim]`.
+/// Maps `[N, inChannels, S, S]` to a latent `[N, latentWidth]`.
 ///
 /// A 1×1 stem, then residual downsampling stages to 4×4. After each stage a head average-pools
 /// the features to 2×2 and maps them through two equalized linear layers (learning-rate
-/// multiplier 0.01); the heads' mean is pixel-normalized and refined by a two-layer MLP.
+/// multiplier 0.01); the heads' mean is pixel-normalized and refined by a two-layer MLP into the
+/// global latent `[N, latentDim]`. With a layout latent, a 1×1 conv maps the last stage's 4×4
+/// features to `layoutChannels` maps, flattened (channel-major) after the global part.
 public final class LatentEncoder: Module {
   public let stem: ConvLayer
   public let blocks: [ResBlockDown]
   public let heads: [EncoderHead]
   public let mlp1: Linear
   public let mlp2: Linear
+  /// The 1×1 layout conv `[layoutChannels, lastWidth, 1, 1]`, nil without a layout latent.
+  public let layout: ConvLayer?
 
   public init(inChannels: Int, config c: S2FConfig, rng: inout SplitMix64) {
     let ch = c.encoderChannels
@@ -28,6 +32,10 @@ public final class LatentEncoder: Module {
     self.heads = heads
     mlp1 = Linear(c.latentDim, c.latentDim, equalized: true, lrMul: 0.01, rng: &rng)
     mlp2 = Linear(c.latentDim, c.latentDim, equalized: true, lrMul: 0.01, rng: &rng)
+    layout =
+      c.layoutChannels > 0
+      ? ConvLayer(ch[ch.count - 1], c.layoutChannels, kernel: 1, activate: false, rng: &rng)
+      : nil
   }
 
   public func callAsFunction(_ x: Tensor) -> Tensor {
@@ -39,7 +47,11 @@ public final class LatentEncoder: Module {
       sum = sum.map { $0 + z } ?? z
     }
     let mean = sum! * (1 / Float(heads.count))
-    return mlp2(scaledLeakyRelu(mlp1(pixelNorm(mean))))
+    let global = mlp2(scaledLeakyRelu(mlp1(pixelNorm(mean))))
+    guard let layout else { return global }
+    let n = h.shape[0]
+    precondition(h.shape[2] == 4 && h.shape[3] == 4, "the layout latent needs 4×4 features")
+    return Tensor.concat([global, layout(h).reshaped([n, -1])], axis: 1)
   }
 }
 

@@ -18,21 +18,66 @@ public struct S2FConfig: Sendable, Equatable, Codable {
   public var decChannels: Int
   /// Number of DEC Modify blocks.
   public var decBlocks: Int
+  /// Channels of the spatial layout latent (0: none, the paper's design).
+  ///
+  /// When positive, each encoder also returns its 4×4 features mapped to this many channels,
+  /// appended to the global latent as `[N, layoutChannels·16]`, and the decoder adds their
+  /// projection to its learned constant. Edits move only the global part.
+  public var layoutChannels: Int = 0
 
-  /// The 128×128 "small" configuration.
-  public static func small(attributes: Int) -> S2FConfig {
+  /// Width of the whole latent: the global part plus the flattened layout.
+  public var latentWidth: Int { latentDim + layoutChannels * 16 }
+
+  public init(
+    imageSize: Int, latentDim: Int, attributeCount: Int, encoderChannels: [Int],
+    decoderChannels: [Int], discriminatorChannels: [Int], decChannels: Int, decBlocks: Int,
+    layoutChannels: Int = 0
+  ) {
+    self.imageSize = imageSize
+    self.latentDim = latentDim
+    self.attributeCount = attributeCount
+    self.encoderChannels = encoderChannels
+    self.decoderChannels = decoderChannels
+    self.discriminatorChannels = discriminatorChannels
+    self.decChannels = decChannels
+    self.decBlocks = decBlocks
+    self.layoutChannels = layoutChannels
+  }
+
+  private enum CodingKeys: String, CodingKey {
+    case imageSize, latentDim, attributeCount, encoderChannels, decoderChannels
+    case discriminatorChannels, decChannels, decBlocks, layoutChannels
+  }
+
+  /// Decodes a configuration; files written before the layout latent existed have none.
+  public init(from decoder: Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    imageSize = try c.decode(Int.self, forKey: .imageSize)
+    latentDim = try c.decode(Int.self, forKey: .latentDim)
+    attributeCount = try c.decode(Int.self, forKey: .attributeCount)
+    encoderChannels = try c.decode([Int].self, forKey: .encoderChannels)
+    decoderChannels = try c.decode([Int].self, forKey: .decoderChannels)
+    discriminatorChannels = try c.decode([Int].self, forKey: .discriminatorChannels)
+    decChannels = try c.decode(Int.self, forKey: .decChannels)
+    decBlocks = try c.decode(Int.self, forKey: .decBlocks)
+    layoutChannels = try c.decodeIfPresent(Int.self, forKey: .layoutChannels) ?? 0
+  }
+
+  /// The 128×128 "small" configuration (`layoutChannels` 0 as shipped before the layout latent).
+  public static func small(attributes: Int, layoutChannels: Int = 0) -> S2FConfig {
     S2FConfig(
       imageSize: 128, latentDim: 256, attributeCount: attributes,
       encoderChannels: [16, 32, 64, 128, 256, 256],
       decoderChannels: [256, 256, 128, 64, 32, 16],
-      discriminatorChannels: [16, 32, 64, 128, 256, 256], decChannels: 32, decBlocks: 2)
+      discriminatorChannels: [16, 32, 64, 128, 256, 256], decChannels: 32, decBlocks: 2,
+      layoutChannels: layoutChannels)
   }
 
   /// A tiny configuration for tests (32×32).
-  public static func tiny(attributes: Int) -> S2FConfig {
+  public static func tiny(attributes: Int, layoutChannels: Int = 0) -> S2FConfig {
     S2FConfig(
       imageSize: 32, latentDim: 16, attributeCount: attributes, encoderChannels: [4, 8, 8, 8],
       decoderChannels: [8, 8, 8, 4], discriminatorChannels: [4, 8, 8, 8], decChannels: 4,
-      decBlocks: 1)
+      decBlocks: 1, layoutChannels: layoutChannels)
   }
 }

@@ -14,7 +14,9 @@ public enum EditVariant: String, Sendable, CaseIterable, Codable {
 /// Encoders, decoder and both attribute modules of S2FGAN-lite.
 ///
 /// Layouts: photos `[N, 3, S, S]` in [-1, 1]; sketches `[N, 1, S, S]` with strokes 1 and paper 0;
-/// latents `[N, latentDim]`; attribute values `[N, A]` in [-1, 1] (−1 absent, +1 present).
+/// latents `[N, latentWidth]`: the global latent `[N, latentDim]`, then (with a layout latent)
+/// the flattened 4×4 layout maps; attribute values `[N, A]` in [-1, 1] (−1 absent, +1 present).
+/// Scores and edits use the global part only; an edit carries the layout over unchanged.
 public final class S2FGAN: Module {
   public let config: S2FConfig
   public let imageEncoder: LatentEncoder
@@ -38,15 +40,25 @@ public final class S2FGAN: Module {
   public func encode(photo x: Tensor) -> Tensor { imageEncoder(x) }
   /// Latent of sketches.
   public func encode(sketch s: Tensor) -> Tensor { sketchEncoder(s) }
-  /// Attribute scores (estimated values in [-1, 1]) of latents.
-  public func scores(_ r: Tensor) -> Tensor { directions.scores(r) }
+  /// The global part `[N, latentDim]` of latents (all of them without a layout latent).
+  public func global(_ r: Tensor) -> Tensor {
+    r.shape[1] == config.latentDim ? r : r.slice(axis: 1, start: 0, length: config.latentDim)
+  }
 
-  /// Moves latents by attribute amounts `a` with the chosen module.
+  /// Attribute scores (estimated values in [-1, 1]) of latents.
+  public func scores(_ r: Tensor) -> Tensor { directions.scores(global(r)) }
+
+  /// Moves latents by attribute amounts `a` with the chosen module (the global part only).
   public func edit(_ r: Tensor, amounts a: Tensor, variant: EditVariant) -> Tensor {
+    let g = global(r)
+    let moved: Tensor
     switch variant {
-    case .dis: return directions.edit(r, amounts: a)
-    case .dec: return decomposer(r, amounts: a)
+    case .dis: moved = directions.edit(g, amounts: a)
+    case .dec: moved = decomposer(g, amounts: a)
     }
+    guard r.shape[1] > config.latentDim else { return moved }
+    let layout = r.slice(axis: 1, start: config.latentDim, length: r.shape[1] - config.latentDim)
+    return Tensor.concat([moved, layout], axis: 1)
   }
 
   /// Moves latents so that the attributes in `targets` reach the given values (others kept).

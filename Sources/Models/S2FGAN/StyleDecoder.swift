@@ -3,13 +3,14 @@
 import NN
 import Tensor
 
-/// Maps a latent `[N, latentDim]` to an RGB image `[N, 3, S, S]` (linear output, images live in
-/// [-1, 1]).
+/// Maps a latent `[N, latentWidth]` to an RGB image `[N, 3, S, S]` (linear output, images live
+/// in [-1, 1]).
 ///
-/// One latent drives every layer (no W+). At 4×4: the learned constant `[C0, 4, 4]`, one
-/// modulated 3×3 conv and a ToRGB. At each following resolution: an upsampling modulated conv,
-/// a modulated conv, and a ToRGB (modulated 1×1 without demodulation) added to the bilinearly
-/// upsampled RGB of the previous resolution.
+/// One global latent `[N, latentDim]` drives every layer (no W+). At 4×4: the learned constant
+/// `[C0, 4, 4]` (plus, with a layout latent, a 1×1 projection of the layout maps
+/// `[N, layoutChannels, 4, 4]`), one modulated 3×3 conv and a ToRGB. At each following
+/// resolution: an upsampling modulated conv, a modulated conv, and a ToRGB (modulated 1×1
+/// without demodulation) added to the bilinearly upsampled RGB of the previous resolution.
 public final class StyleDecoder: Module {
   public let constant: Tensor
   public let conv0: ModulatedConv2d
@@ -17,10 +18,14 @@ public final class StyleDecoder: Module {
   public let upConvs: [ModulatedConv2d]
   public let convs: [ModulatedConv2d]
   public let rgbs: [ModulatedConv2d]
+  /// The layout projection `[C0, layoutChannels, 1, 1]`, nil without a layout latent.
+  public let layout: ConvLayer?
+  let latentDim: Int
 
   public init(config c: S2FConfig, rng: inout SplitMix64) {
     let ch = c.decoderChannels
     let d = c.latentDim
+    latentDim = d
     constant = parameter(Init.normal([1, ch[0], 4, 4], std: 1, rng: &rng))
     conv0 = ModulatedConv2d(ch[0], ch[0], kernel: 3, styleDim: d, rng: &rng)
     rgb0 = ModulatedConv2d(ch[0], 3, kernel: 1, styleDim: d, demodulate: false, rng: &rng)
@@ -36,11 +41,20 @@ public final class StyleDecoder: Module {
     upConvs = up
     convs = cv
     rgbs = rgb
+    layout =
+      c.layoutChannels > 0
+      ? ConvLayer(c.layoutChannels, ch[0], kernel: 1, activate: false, rng: &rng) : nil
   }
 
-  public func callAsFunction(_ w: Tensor) -> Tensor {
-    let n = w.shape[0]
+  public func callAsFunction(_ z: Tensor) -> Tensor {
+    let n = z.shape[0]
     var h = constant.expanded(to: [n] + Array(constant.shape.dropFirst()))
+    var w = z
+    if let layout {
+      w = z.slice(axis: 1, start: 0, length: latentDim)
+      let maps = z.slice(axis: 1, start: latentDim, length: z.shape[1] - latentDim)
+      h = h + layout(maps.reshaped([n, -1, 4, 4]))
+    }
     h = scaledLeakyRelu(conv0(h, style: w))
     var rgb = rgb0(h, style: w)
     for i in upConvs.indices {

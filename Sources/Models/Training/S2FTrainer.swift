@@ -185,7 +185,7 @@ public final class S2FTrainer {
     }
     if let edited = b.editedPhotos {
       let amounts = editAmounts(b, scores: scores.detached())
-      latents.append(model.directions.edit(r, amounts: amounts))
+      latents.append(model.edit(r, amounts: amounts, variant: .dis))
       reals.append(edited)
     }
     let fakes = model.decode(Tensor.concat(latents, axis: 0))
@@ -199,8 +199,9 @@ public final class S2FTrainer {
       let sketchLatent = Loss.l1(rs, r.detached())
       cls = cls + Loss.mse(model.scores(rs), b.attributes)
       let domain =
-        Loss.bceWithLogits(latentDiscriminator(r.detached()), Tensor(repeating: 1, shape: [n, 1]))
-        + Loss.bceWithLogits(latentDiscriminator(rs), Tensor(zeros: [n, 1]))
+        Loss.bceWithLogits(
+          latentDiscriminator(model.global(r).detached()), Tensor(repeating: 1, shape: [n, 1]))
+        + Loss.bceWithLogits(latentDiscriminator(model.global(rs)), Tensor(zeros: [n, 1]))
       lossG =
         lossG + sketchImage * o.lambdaSketchImage + sketchLatent * o.lambdaSketchLatent
         + domain * o.lambdaDomain
@@ -296,10 +297,10 @@ public final class S2FTrainer {
       }
     }
     let amt = Tensor(amounts, shape: [n, a])
-    let edited = model.decomposer(r, amounts: amt)
+    let edited = model.edit(r, amounts: amt, variant: .dec)
     let scoreLoss = Loss.mse(model.scores(edited), s + amt)
-    let back = model.decomposer(edited.detached(), amounts: amt * -1)
-    let cycle = Loss.l1(back, r)
+    let back = model.edit(edited.detached(), amounts: amt * -1, variant: .dec)
+    let cycle = Loss.l1(model.global(back), model.global(r))
     var loss = scoreLoss * o.lambdaEditScore + cycle * o.lambdaLatentCycle
     var logs: [String: Double] = [
       "edit_score": Double(scoreLoss.item), "lat_cycle": Double(cycle.item),
