@@ -52,7 +52,8 @@ func runTrainCommand(_ words: [String]) throws -> Int32 {
     Array(words.dropFirst()),
     valued: [
       "steps", "batch", "threads", "data", "run", "export", "checkpoint-seconds", "sample-every",
-      "lr", "adv", "pair-focus", "cls", "variant", "seed", "backdrop-weight", "sketch-image", "layout",
+      "lr", "adv", "pair-focus", "cls", "variant", "seed", "backdrop-weight", "sketch-image",
+      "layout",
     ])
   Threads.configure(args.string("threads").flatMap(Int.init))
   installStopHandler()
