@@ -107,7 +107,7 @@ def s2f_inputs(c: dict, n: int, gen: torch.Generator) -> dict:
     return {
         "in.photo": torch.rand(n, 3, s, s, generator=gen) * 2 - 1,
         "in.sketch": (torch.rand(n, 1, s, s, generator=gen) > 0.8).float(),
-        "in.latent": torch.randn(n, c["latentDim"], generator=gen),
+        "in.latent": torch.randn(n, c["latentDim"] + 16 * c.get("layoutChannels", 0), generator=gen),
         "in.amounts": amounts,
     }
 
@@ -147,6 +147,19 @@ def write_fixtures() -> None:
     outputs = sargan_outputs(g, inputs, d)
     tensors = {**tm.state_dict_for_file(g, "G."), **tm.state_dict_for_file(d, "D."), **inputs, **outputs}
     path = os.path.join(FIXTURES, "twin_sargan.safetensors")
+    save(path, tensors, {"config": json.dumps(c, sort_keys=True), "generator": "scripts/compare_models.py"})
+    print(f"wrote {os.path.relpath(path, ROOT)} ({os.path.getsize(path)} bytes)")
+
+    # The layout latent (S2FConfig.layoutChannels), written last with its own generator so the
+    # fixtures above stay as they were.
+    lgen = torch.Generator().manual_seed(17)
+    c = tm.s2f_tiny(3, layout_channels=2)
+    model = tm.S2FGAN(c)
+    randomize(model, lgen)
+    inputs = s2f_inputs(c, 2, lgen)
+    outputs = s2f_outputs(model, inputs, None)
+    tensors = {**tm.state_dict_for_file(model, "model."), **inputs, **outputs}
+    path = os.path.join(FIXTURES, "twin_s2fgan_layout.safetensors")
     save(path, tensors, {"config": json.dumps(c, sort_keys=True), "generator": "scripts/compare_models.py"})
     print(f"wrote {os.path.relpath(path, ROOT)} ({os.path.getsize(path)} bytes)")
 

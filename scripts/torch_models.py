@@ -273,6 +273,8 @@ class LatentEncoder(nn.Module):
         self.heads = nn.ModuleList([EncoderHead(ch[i], d) for i in range(1, len(ch))])
         self.mlp1 = Linear(d, d, equalized=True, lr_mul=0.01)
         self.mlp2 = Linear(d, d, equalized=True, lr_mul=0.01)
+        layout = c.get("layoutChannels", 0)
+        self.layout = ConvLayer(ch[-1], layout, 1, activate=False) if layout > 0 else None
 
     def forward(self, x):
         h = self.stem(x)
@@ -282,7 +284,11 @@ class LatentEncoder(nn.Module):
             z = head(h)
             total = z if total is None else total + z
         mean = total * (1 / len(self.heads))
-        return self.mlp2(scaled_leaky_relu(self.mlp1(pixel_norm(mean))))
+        g = self.mlp2(scaled_leaky_relu(self.mlp1(pixel_norm(mean))))
+        if self.layout is None:
+            return g
+        # The layout latent: the 4×4 features through a 1×1 conv, flattened channel-major.
+        return torch.cat([g, self.layout(h).reshape(h.shape[0], -1)], dim=1)
 
 
 class StyleDecoder(nn.Module):
@@ -298,10 +304,17 @@ class StyleDecoder(nn.Module):
         self.convs = nn.ModuleList([ModulatedConv2d(ch[i], ch[i], 3, d) for i in range(1, len(ch))])
         self.rgbs = nn.ModuleList(
             [ModulatedConv2d(ch[i], 3, 1, d, demodulate=False) for i in range(1, len(ch))])
+        layout = c.get("layoutChannels", 0)
+        self.layout = ConvLayer(layout, ch[0], 1, activate=False) if layout > 0 else None
+        self.latent_dim = d
 
-    def forward(self, w):
-        n = w.shape[0]
+    def forward(self, z):
+        n = z.shape[0]
         h = self.constant.expand(n, *self.constant.shape[1:])
+        w = z
+        if self.layout is not None:
+            w = z[:, :self.latent_dim]
+            h = h + self.layout(z[:, self.latent_dim:].reshape(n, -1, 4, 4))
         h = scaled_leaky_relu(self.conv0(h, w))
         rgb = self.rgb0(h, w)
         for up, conv, to_rgb in zip(self.upConvs, self.convs, self.rgbs):
@@ -388,11 +401,16 @@ class S2FGAN(nn.Module):
     def encode_sketch(self, s):
         return self.sketchEncoder(s)
 
+    def global_part(self, r):
+        return r[:, :self.config["latentDim"]]
+
     def scores(self, r):
-        return self.directions.scores(r)
+        return self.directions.scores(self.global_part(r))
 
     def edit(self, r, a, variant: str = "dis"):
-        return self.directions.edit(r, a) if variant == "dis" else self.decomposer(r, a)
+        g = self.global_part(r)
+        moved = self.directions.edit(g, a) if variant == "dis" else self.decomposer(g, a)
+        return torch.cat([moved, r[:, self.config["latentDim"]:]], dim=1)
 
     def edit_targets(self, r, targets: List[Optional[float]], variant: str = "dis"):
         """Amounts target − score for the attributes in `targets` (None: left alone)."""
@@ -566,11 +584,14 @@ class SARGANDiscriminator(nn.Module):
 # Configurations (S2FConfig / SARGANConfig) and weight files
 
 
-def s2f_tiny(attributes: int) -> dict:
-    """S2FConfig.tiny(attributes:)."""
-    return dict(imageSize=32, latentDim=16, attributeCount=attributes, encoderChannels=[4, 8, 8, 8],
-                decoderChannels=[8, 8, 8, 4], discriminatorChannels=[4, 8, 8, 8], decChannels=4,
-                decBlocks=1)
+def s2f_tiny(attributes: int, layout_channels: int = 0) -> dict:
+    """S2FConfig.tiny(attributes:layoutChannels:)."""
+    c = dict(imageSize=32, latentDim=16, attributeCount=attributes, encoderChannels=[4, 8, 8, 8],
+             decoderChannels=[8, 8, 8, 4], discriminatorChannels=[4, 8, 8, 8], decChannels=4,
+             decBlocks=1)
+    if layout_channels:
+        c["layoutChannels"] = layout_channels
+    return c
 
 
 def s2f_small(attributes: int) -> dict:

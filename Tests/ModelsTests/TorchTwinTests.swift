@@ -1,7 +1,8 @@
 // Our networks against their PyTorch twins (scripts/torch_models.py): same weights, same inputs,
 // same outputs.
 //
-// Fixtures/twin_s2fgan.safetensors and Fixtures/twin_sargan.safetensors come from
+// Fixtures/twin_s2fgan.safetensors, twin_s2fgan_layout.safetensors (the layout latent) and
+// twin_sargan.safetensors come from
 // `python scripts/compare_models.py fixtures`: random weights under our parameter names (`model.`,
 // `imageD.`, `G.`, `D.`), inputs (`in.*`) and the PyTorch outputs (`out.*`) for the tiny
 // configurations. With VISAGE_TWIN_FULL=DIR (written by `compare_models.py full DIR`) the shipped
@@ -106,6 +107,21 @@ final class TorchTwinTests: XCTestCase {
     let dec = try XCTUnwrap(outputs.first { $0.0 == "editDec" }?.1)
     let d = config.latentDim
     XCTAssertEqual(Array(dec.scalars[d..<(2 * d)]), Array(inputs.latent.scalars[d..<(2 * d)]))
+  }
+
+  func testS2FGANWithLayoutLatentMatchesTorchTwin() throws {
+    let f = try fixture("twin_s2fgan_layout.safetensors")
+    let config = S2FConfig.tiny(attributes: 3, layoutChannels: 2)
+    let stored = try JSONDecoder().decode(
+      S2FConfig.self, from: Data(try XCTUnwrap(f.metadata["config"]).utf8))
+    XCTAssertEqual(stored, config)
+    let model = S2FGAN(config: config)
+    try model.load(f, prefix: "model.")
+    let inputs = try S2FInputs(f)
+    XCTAssertEqual(inputs.latent.shape, [2, config.latentWidth])
+    try check(
+      f, s2fOutputs(model, inputs, discriminator: nil), dumpName: "tiny_s2fgan_layout",
+      tolerance: tolerance)
   }
 
   func testSARGANMatchesTorchTwin() throws {
