@@ -11,21 +11,27 @@ public enum BLAS {
   public static func gemm(
     transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
     a: UnsafePointer<Float>, b: UnsafePointer<Float>, beta: Float = 0,
-    c: UnsafeMutablePointer<Float>
+    c: UnsafeMutablePointer<Float>, lda: Int? = nil, ldb: Int? = nil, ldc: Int? = nil
   ) {
+    let lda = lda ?? (transA ? m : k)
+    let ldb = ldb ?? (transB ? k : n)
+    let ldc = ldc ?? n
     if m == 0 || n == 0 { return }
     if k == 0 {
-      if beta == 0 {
-        c.initialize(repeating: 0, count: m * n)
-      } else {
-        for i in 0..<(m * n) { c[i] *= beta }
+      for i in 0..<m {
+        let row = c + i * ldc
+        if beta == 0 {
+          row.initialize(repeating: 0, count: n)
+        } else {
+          for j in 0..<n { row[j] *= beta }
+        }
       }
       return
     }
     cblas_sgemm(
       CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-      Int32(m), Int32(n), Int32(k), alpha, a, Int32(transA ? m : k), b, Int32(transB ? k : n),
-      beta, c, Int32(n))
+      Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb),
+      beta, c, Int32(ldc))
   }
 
   /// Sets the number of OpenBLAS threads (process-wide).

@@ -60,32 +60,35 @@ public enum Im2col {
   /// Writes the `[C·kh·kw, OH·OW]` column matrix of image `x` (`[C, H, W]`) into `cols`.
   ///
   /// Each row is (c, ky, kx); each column an output position. Padding reads as zero.
-  /// `rowPitch` (default OH·OW) lets several images share one matrix side by side.
-  /// Stride 1 rows are contiguous runs copied at once.
+  /// `rowPitch` (default: the columns written) lets several images share one matrix side by
+  /// side. `outputRows` limits the columns to those output rows (a band of the matrix, for
+  /// tiling). Stride 1 rows are contiguous runs copied at once.
   @inline(never)
   public static func im2col(
     _ x: UnsafePointer<Float>, _ g: ConvGeometry, _ cols: UnsafeMutablePointer<Float>,
-    rowPitch: Int? = nil
+    rowPitch: Int? = nil, outputRows: Range<Int>? = nil
   ) {
-    let pitch = rowPitch ?? g.colCols
     let oh = g.outH
     let ow = g.outW
+    let band = outputRows ?? 0..<oh
+    precondition(band.lowerBound >= 0 && band.upperBound <= oh, "output rows out of range")
+    let pitch = rowPitch ?? band.count * ow
     let hw = g.height * g.width
     let taps = g.kernelH * g.kernelW
     // Channels fill disjoint row blocks, so they split over threads.
-    Parallel.chunks(g.channels, costPerItem: taps * oh * ow) { channels in
+    Parallel.chunks(g.channels, costPerItem: taps * band.count * ow) { channels in
       for c in channels {
-        im2colChannel(x + c * hw, g, cols + c * taps * pitch, pitch: pitch)
+        im2colChannel(x + c * hw, g, cols + c * taps * pitch, pitch: pitch, band: band)
       }
     }
   }
 
-  /// Writes one channel's `kh·kw` column rows, starting at `rows`, from its `[H, W]` plane.
+  /// Writes one channel's `kh·kw` column rows, starting at `rows`, from its `[H, W]` plane,
+  /// for the output rows `band`.
   private static func im2colChannel(
     _ plane: UnsafePointer<Float>, _ g: ConvGeometry,
-    _ rows: UnsafeMutablePointer<Float>, pitch: Int
+    _ rows: UnsafeMutablePointer<Float>, pitch: Int, band: Range<Int>
   ) {
-    let oh = g.outH
     let ow = g.outW
     var row = 0
     for ky in 0..<g.kernelH {
@@ -93,9 +96,9 @@ public enum Im2col {
         let dst = rows + row * pitch
         let (lo, hi) = g.validX(kx)
         let xoff = kx * g.dilation - g.padding
-        for oy in 0..<oh {
+        for oy in band {
           let iy = oy * g.stride - g.padding + ky * g.dilation
-          let d = dst + oy * ow
+          let d = dst + (oy - band.lowerBound) * ow
           if iy < 0 || iy >= g.height || hi <= lo {
             d.initialize(repeating: 0, count: ow)
             continue
@@ -116,28 +119,33 @@ public enum Im2col {
   }
 
   /// Adds the column matrix `cols` back into image `x` (`[C, H, W]`): the adjoint of ``im2col``.
+  ///
+  /// `rowPitch` and `outputRows` mean what they mean for ``im2col``: a band of the matrix adds
+  /// its share, and the bands together add the whole.
   @inline(never)
   public static func col2im(
     _ cols: UnsafePointer<Float>, _ g: ConvGeometry, _ x: UnsafeMutablePointer<Float>,
-    rowPitch: Int? = nil
+    rowPitch: Int? = nil, outputRows: Range<Int>? = nil
   ) {
-    let pitch = rowPitch ?? g.colCols
+    let band = outputRows ?? 0..<g.outH
+    precondition(band.lowerBound >= 0 && band.upperBound <= g.outH, "output rows out of range")
+    let pitch = rowPitch ?? band.count * g.outW
     let hw = g.height * g.width
     let taps = g.kernelH * g.kernelW
     // Channels add into disjoint planes, so they split over threads.
-    Parallel.chunks(g.channels, costPerItem: taps * g.outH * g.outW) { channels in
+    Parallel.chunks(g.channels, costPerItem: taps * band.count * g.outW) { channels in
       for c in channels {
-        col2imChannel(cols + c * taps * pitch, g, x + c * hw, pitch: pitch)
+        col2imChannel(cols + c * taps * pitch, g, x + c * hw, pitch: pitch, band: band)
       }
     }
   }
 
-  /// Adds the `kh·kw` rows starting at `rows` into one channel's `[H, W]` plane.
+  /// Adds the `kh·kw` rows starting at `rows` into one channel's `[H, W]` plane, for the
+  /// output rows `band`.
   private static func col2imChannel(
     _ rows: UnsafePointer<Float>, _ g: ConvGeometry, _ plane: UnsafeMutablePointer<Float>,
-    pitch: Int
+    pitch: Int, band: Range<Int>
   ) {
-    let oh = g.outH
     let ow = g.outW
     var row = 0
     for ky in 0..<g.kernelH {
@@ -146,10 +154,10 @@ public enum Im2col {
         let (lo, hi) = g.validX(kx)
         let xoff = kx * g.dilation - g.padding
         if hi > lo {
-          for oy in 0..<oh {
+          for oy in band {
             let iy = oy * g.stride - g.padding + ky * g.dilation
             if iy < 0 || iy >= g.height { continue }
-            let s = srcRow + oy * ow
+            let s = srcRow + (oy - band.lowerBound) * ow
             let d = plane + iy * g.width + xoff
             if g.stride == 1 {
               for ox in lo..<hi { d[ox] += s[ox] }
