@@ -39,6 +39,8 @@ let trainUsage = """
     --backdrop-weight X  s2f: weight of backdrop pixels in the image losses (default 0.25)
     --layout C           s2f: a spatial layout latent of C channels at 4×4 beside the global
                          latent (default 0, the paper's design; must match a resumed run)
+    --sketch-structure X s2f: weight of the structure loss on the sketch path (standardised
+                         luminance against the paired render; default 0)
     --sketch-image X     s2f sketch: weight of the image loss through the frozen decoder
                          (default 1; 0 = latent regression only)
   Stop with Ctrl-C: the run saves and exits; running the same command again resumes exactly.
@@ -53,7 +55,7 @@ func runTrainCommand(_ words: [String]) throws -> Int32 {
     valued: [
       "steps", "batch", "threads", "data", "run", "export", "checkpoint-seconds", "sample-every",
       "lr", "adv", "pair-focus", "cls", "variant", "seed", "backdrop-weight", "sketch-image",
-      "layout",
+      "layout", "sketch-structure",
     ])
   Threads.configure(args.string("threads").flatMap(Int.init))
   installStopHandler()
@@ -179,6 +181,8 @@ private func trainS2F(_ args: Arguments) throws {
   o.photoOnly = args.has("photo-only")
   o.backdropWeight = try args.float("backdrop-weight", default: o.backdropWeight)
   o.lambdaSketchPhaseImage = try args.float("sketch-image", default: o.lambdaSketchPhaseImage)
+  o.lambdaSketchStructure = try args.float(
+    "sketch-structure", default: o.lambdaSketchStructure)
   if o.photoOnly && (variant != .dis || o.sketchOnly) {
     throw CLIError.usage("--photo-only trains the dis backbone (use it with --variant dis)")
   }
@@ -211,7 +215,7 @@ private func trainS2F(_ args: Arguments) throws {
   let currentRecord = keeper.record(at:)
   let columns = [
     "rec_l1", "sketch_l1", "edit_l1", "sketch_lat", "cls_mse", "ortho", "domain", "fm", "g_adv",
-    "d_loss", "r1", "edit_score", "lat_cycle", "sketch_mse",
+    "d_loss", "r1", "edit_score", "lat_cycle", "sketch_mse", "sketch_struct",
   ]
   try runTraining(
     label: "s2f-\(variantName)", from: trainer.step, steps: o.steps, settings: settings,

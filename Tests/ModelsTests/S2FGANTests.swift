@@ -176,10 +176,13 @@ final class S2FGANTests: XCTestCase {
     o.batch = 4
     o.sketchOnly = true
     o.lambdaSketchPhaseImage = 5
+    o.lambdaSketchStructure = 1
     let trainer = S2FTrainer(config: config, options: o)
     let decoderBefore = trainer.model.decoder.parameters.map(\.scalars)
     let batch = try FakeFaceSource(size: 32, attributes: 3).batch(step: 0, size: 4)
-    let first = trainer.train(batch)["sketch_l1"]!
+    let firstLogs = trainer.train(batch)
+    let first = firstLogs["sketch_l1"]!
+    XCTAssertNotNil(firstLogs["sketch_struct"])
     var last = first
     for _ in 0..<30 { last = trainer.train(batch)["sketch_l1"]! }
     XCTAssertLessThan(last, first * 0.9)

@@ -1,4 +1,4 @@
-// Losses without a PyTorch fixture: the weighted L1.
+// Losses without a PyTorch fixture: the weighted L1 and the structure L1.
 
 import NN
 import Tensor
@@ -29,6 +29,25 @@ final class LossTests: XCTestCase {
       let column = i % 5
       let expected: Float = column < 2 ? (d[i] > 0 ? 1 : -1) / total : 0
       XCTAssertEqual(g[i], expected, accuracy: 1e-6)
+    }
+  }
+
+  func testStructureL1IgnoresBrightnessAndContrastButNotStructure() {
+    var rng = SplitMix64(seed: 5)
+    let x = Tensor.randomUniform([2, 3, 6, 6], -1, 1, using: &rng)
+    // The same images brighter and with more contrast (one affine map per image): no loss.
+    let y = x * 1.7 + 0.3
+    XCTAssertEqual(Loss.structureL1(y, x).item, 0, accuracy: 1e-3)
+    // Other images: a loss of about the size of standardised noise.
+    let z = Tensor.randomUniform([2, 3, 6, 6], -1, 1, using: &rng)
+    XCTAssertGreaterThan(Loss.structureL1(z, x).item, 0.5)
+  }
+
+  func testStructureL1Gradients() {
+    var rng = SplitMix64(seed: 6)
+    let target = Tensor.randomUniform([2, 3, 4, 4], -1, 1, using: &rng)
+    assertGradients([Tensor.randomUniform([2, 3, 4, 4], -1, 1, using: &rng)], tolerance: 3e-2) {
+      Loss.structureL1($0[0], target)
     }
   }
 }

@@ -14,6 +14,13 @@ public struct S2FOptions: Codable, Sendable, Equatable {
   /// against the paired render (0 keeps the phase a pure latent regression, which collapsed
   /// onto the mean latent).
   public var lambdaSketchPhaseImage: Float = 1
+  /// Weight of the structure loss on the sketch path (0 leaves it out).
+  ///
+  /// `Loss.structureL1` compares per-image standardised luminance of the face decoded from the
+  /// sketch latent with the paired render, in the backbone step and in the sketch phase. A line
+  /// drawing fixes the layout and the shading, not the colours, light or backdrop that dominate
+  /// the plain L1.
+  public var lambdaSketchStructure: Float = 0
   /// Trains the backbone without the sketch path.
   ///
   /// Only the photo encoder, decoder, directions and image discriminator learn
@@ -194,8 +201,13 @@ public final class S2FTrainer {
     var lossG = rec * o.lambdaReconstruction
     var cls = Loss.mse(scores, b.attributes)
     if let rs {
-      let sketchImage = imageL1(
-        fakes.slice(axis: 0, start: n, length: n), b.photos, mask: b.personMasks)
+      let sketchFakes = fakes.slice(axis: 0, start: n, length: n)
+      let sketchImage = imageL1(sketchFakes, b.photos, mask: b.personMasks)
+      if o.lambdaSketchStructure > 0 {
+        let structure = Loss.structureL1(sketchFakes, b.photos)
+        lossG = lossG + structure * o.lambdaSketchStructure
+        logs["sketch_struct"] = Double(structure.item)
+      }
       let sketchLatent = Loss.l1(rs, r.detached())
       cls = cls + Loss.mse(model.scores(rs), b.attributes)
       let domain =
@@ -268,11 +280,17 @@ public final class S2FTrainer {
     let mse = Loss.mse(rs, r)
     var loss = mse
     var logs = ["sketch_lat": Double(Loss.l1(rs, r).item), "sketch_mse": Double(mse.item)]
-    if options.lambdaSketchPhaseImage > 0 {
+    if options.lambdaSketchPhaseImage > 0 || options.lambdaSketchStructure > 0 {
       // Through the frozen decoder: the face drawn by the sketch must look like its render.
-      let image = imageL1(model.decode(rs), b.photos, mask: b.personMasks)
+      let decoded = model.decode(rs)
+      let image = imageL1(decoded, b.photos, mask: b.personMasks)
       loss = loss + image * options.lambdaSketchPhaseImage
       logs["sketch_l1"] = Double(image.item)
+      if options.lambdaSketchStructure > 0 {
+        let structure = Loss.structureL1(decoded, b.photos)
+        loss = loss + structure * options.lambdaSketchStructure
+        logs["sketch_struct"] = Double(structure.item)
+      }
     }
     loss.backward(to: model.sketchEncoder.parameters)
     optimizerS.update()

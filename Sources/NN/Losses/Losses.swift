@@ -14,6 +14,23 @@ public enum Loss {
     return ((x - y).abs() * expanded).sum() * (1 / max(expanded.sum().item, 1e-12))
   }
 
+  /// L1 between per-image standardised luminance of RGB batches `[N, 3, H, W]`.
+  ///
+  /// Each image's Rec. 601 luma is shifted to zero mean and scaled to unit deviation before the
+  /// L1, so the loss compares structure (edges, shading, layout) and ignores each image's
+  /// overall brightness and contrast. `y` is a constant target.
+  public static func structureL1(_ x: Tensor, _ y: Tensor) -> Tensor {
+    precondition(x.shape == y.shape && x.shape.count == 4 && x.shape[1] == 3, "RGB batches")
+    func standardized(_ t: Tensor) -> Tensor {
+      let luma =
+        t.slice(axis: 1, start: 0, length: 1) * 0.299 + t.slice(axis: 1, start: 1, length: 1)
+        * 0.587 + t.slice(axis: 1, start: 2, length: 1) * 0.114
+      let centred = luma - luma.mean(axes: [1, 2, 3], keepDims: true)
+      return centred * (centred.squared().mean(axes: [1, 2, 3], keepDims: true) + 1e-4).rsqrt()
+    }
+    return l1(standardized(x), standardized(y.detached()))
+  }
+
   /// Mean squared error.
   public static func mse(_ x: Tensor, _ y: Tensor) -> Tensor { (x - y).squared().mean() }
 
