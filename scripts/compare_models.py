@@ -150,10 +150,10 @@ def write_fixtures() -> None:
     save(path, tensors, {"config": json.dumps(c, sort_keys=True), "generator": "scripts/compare_models.py"})
     print(f"wrote {os.path.relpath(path, ROOT)} ({os.path.getsize(path)} bytes)")
 
-    # The layout latent (S2FConfig.layoutChannels), written last with its own generator so the
+    # The layout latent (S2FConfig.layoutChannels) and standardised sketches, written last with its own generator so the
     # fixtures above stay as they were.
     lgen = torch.Generator().manual_seed(17)
-    c = tm.s2f_tiny(3, layout_channels=2)
+    c = tm.s2f_tiny(3, layout_channels=2, standardize_sketch=True)
     model = tm.S2FGAN(c)
     randomize(model, lgen)
     inputs = s2f_inputs(c, 2, lgen)

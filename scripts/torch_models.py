@@ -399,6 +399,9 @@ class S2FGAN(nn.Module):
         return self.imageEncoder(x)
 
     def encode_sketch(self, s):
+        if self.config.get("standardizeSketch", False):
+            c = s - s.mean(dim=(1, 2, 3), keepdim=True)
+            s = c * torch.rsqrt(c.square().mean(dim=(1, 2, 3), keepdim=True) + 1e-4)
         return self.sketchEncoder(s)
 
     def global_part(self, r):
@@ -584,13 +587,15 @@ class SARGANDiscriminator(nn.Module):
 # Configurations (S2FConfig / SARGANConfig) and weight files
 
 
-def s2f_tiny(attributes: int, layout_channels: int = 0) -> dict:
-    """S2FConfig.tiny(attributes:layoutChannels:)."""
+def s2f_tiny(attributes: int, layout_channels: int = 0, standardize_sketch: bool = False) -> dict:
+    """S2FConfig.tiny(attributes:layoutChannels:) (standardizeSketch set afterwards)."""
     c = dict(imageSize=32, latentDim=16, attributeCount=attributes, encoderChannels=[4, 8, 8, 8],
              decoderChannels=[8, 8, 8, 4], discriminatorChannels=[4, 8, 8, 8], decChannels=4,
              decBlocks=1)
     if layout_channels:
         c["layoutChannels"] = layout_channels
+    if standardize_sketch:
+        c["standardizeSketch"] = True
     return c
 
 

@@ -39,6 +39,7 @@ let trainUsage = """
     --backdrop-weight X  s2f: weight of backdrop pixels in the image losses (default 0.25)
     --layout C           s2f: a spatial layout latent of C channels at 4×4 beside the global
                          latent (default 0, the paper's design; must match a resumed run)
+    --standardize-sketch s2f: standardise each sketch before its encoder (a new run's config)
     --sketch-structure X s2f: weight of the structure loss on the sketch path (standardised
                          luminance against the paired render; default 0)
     --sketch-image X     s2f sketch: weight of the image loss through the frozen decoder
@@ -197,7 +198,8 @@ private func trainS2F(_ args: Arguments) throws {
     throw CLIError.usage("--data for s2f is synth or celeba:DIR")
   }
   let config = S2FConfig.small(
-    attributes: names.count, layoutChannels: try args.int("layout", default: 0))
+    attributes: names.count, layoutChannels: try args.int("layout", default: 0),
+    standardizeSketch: args.has("standardize-sketch"))
   let trainer = S2FTrainer(config: config, options: o)
   let settings = try runSettings(args, name: "s2fgan")
   let export = args.string("export") ?? "assets/models/s2fgan.safetensors"

@@ -112,11 +112,28 @@ final class S2FGANTests: XCTestCase {
     for (p, q) in zip(m.parameters, n.parameters) { XCTAssertEqual(p.scalars, q.scalars) }
   }
 
+  func testStandardizedSketchesIgnoreInkScaleAndOffset() {
+    var c = config
+    c.standardizeSketch = true
+    let m = S2FGAN(config: c, seed: 4)
+    var rng = SplitMix64(seed: 8)
+    let s = Tensor.randomUniform([2, 1, 32, 32], 0, 1, using: &rng)
+    withNoGrad {
+      let a = m.encode(sketch: s)
+      let b = m.encode(sketch: s * 0.4 + 0.2)
+      assertClose(a, b, atol: 1e-3, "standardised sketch latents")
+      XCTAssertNotEqual(S2FGAN(config: config, seed: 4).encode(sketch: s).scalars, a.scalars)
+    }
+  }
+
   func testConfigWrittenBeforeTheLayoutLatentDecodesWithout() throws {
     var json = ModelStore.json(config)
-    json = json.replacingOccurrences(of: ",\"layoutChannels\":0", with: "")
-    json = json.replacingOccurrences(of: "\"layoutChannels\":0,", with: "")
+    for key in ["\"layoutChannels\":0", "\"standardizeSketch\":false"] {
+      json = json.replacingOccurrences(of: "," + key, with: "")
+      json = json.replacingOccurrences(of: key + ",", with: "")
+    }
     XCTAssertFalse(json.contains("layoutChannels"))
+    XCTAssertFalse(json.contains("standardizeSketch"))
     let decoded = try JSONDecoder().decode(S2FConfig.self, from: Data(json.utf8))
     XCTAssertEqual(decoded, config)
   }

@@ -1,7 +1,8 @@
 // Our networks against their PyTorch twins (scripts/torch_models.py): same weights, same inputs,
 // same outputs.
 //
-// Fixtures/twin_s2fgan.safetensors, twin_s2fgan_layout.safetensors (the layout latent) and
+// Fixtures/twin_s2fgan.safetensors, twin_s2fgan_layout.safetensors (the layout latent and standardised
+// sketches) and
 // twin_sargan.safetensors come from
 // `python scripts/compare_models.py fixtures`: random weights under our parameter names (`model.`,
 // `imageD.`, `G.`, `D.`), inputs (`in.*`) and the PyTorch outputs (`out.*`) for the tiny
@@ -109,9 +110,10 @@ final class TorchTwinTests: XCTestCase {
     XCTAssertEqual(Array(dec.scalars[d..<(2 * d)]), Array(inputs.latent.scalars[d..<(2 * d)]))
   }
 
-  func testS2FGANWithLayoutLatentMatchesTorchTwin() throws {
+  func testS2FGANWithLayoutLatentAndStandardizedSketchesMatchesTorchTwin() throws {
     let f = try fixture("twin_s2fgan_layout.safetensors")
-    let config = S2FConfig.tiny(attributes: 3, layoutChannels: 2)
+    var config = S2FConfig.tiny(attributes: 3, layoutChannels: 2)
+    config.standardizeSketch = true
     let stored = try JSONDecoder().decode(
       S2FConfig.self, from: Data(try XCTUnwrap(f.metadata["config"]).utf8))
     XCTAssertEqual(stored, config)

@@ -24,6 +24,11 @@ public struct S2FConfig: Sendable, Equatable, Codable {
   /// appended to the global latent as `[N, layoutChannels·16]`, and the decoder adds their
   /// projection to its learned constant. Edits move only the global part.
   public var layoutChannels: Int = 0
+  /// Standardises each sketch (zero mean, unit deviation) before the sketch encoder.
+  ///
+  /// Sparse strokes on blank paper otherwise give features whose variation over drawings is
+  /// tiny next to their mean (ink density), and the encoder settles on one latent for all.
+  public var standardizeSketch: Bool = false
 
   /// Width of the whole latent: the global part plus the flattened layout.
   public var latentWidth: Int { latentDim + layoutChannels * 16 }
@@ -31,7 +36,7 @@ public struct S2FConfig: Sendable, Equatable, Codable {
   public init(
     imageSize: Int, latentDim: Int, attributeCount: Int, encoderChannels: [Int],
     decoderChannels: [Int], discriminatorChannels: [Int], decChannels: Int, decBlocks: Int,
-    layoutChannels: Int = 0
+    layoutChannels: Int = 0, standardizeSketch: Bool = false
   ) {
     self.imageSize = imageSize
     self.latentDim = latentDim
@@ -42,11 +47,12 @@ public struct S2FConfig: Sendable, Equatable, Codable {
     self.decChannels = decChannels
     self.decBlocks = decBlocks
     self.layoutChannels = layoutChannels
+    self.standardizeSketch = standardizeSketch
   }
 
   private enum CodingKeys: String, CodingKey {
     case imageSize, latentDim, attributeCount, encoderChannels, decoderChannels
-    case discriminatorChannels, decChannels, decBlocks, layoutChannels
+    case discriminatorChannels, decChannels, decBlocks, layoutChannels, standardizeSketch
   }
 
   /// Decodes a configuration; files written before the layout latent existed have none.
@@ -61,16 +67,19 @@ public struct S2FConfig: Sendable, Equatable, Codable {
     decChannels = try c.decode(Int.self, forKey: .decChannels)
     decBlocks = try c.decode(Int.self, forKey: .decBlocks)
     layoutChannels = try c.decodeIfPresent(Int.self, forKey: .layoutChannels) ?? 0
+    standardizeSketch = try c.decodeIfPresent(Bool.self, forKey: .standardizeSketch) ?? false
   }
 
   /// The 128×128 "small" configuration (`layoutChannels` 0 as shipped before the layout latent).
-  public static func small(attributes: Int, layoutChannels: Int = 0) -> S2FConfig {
+  public static func small(
+    attributes: Int, layoutChannels: Int = 0, standardizeSketch: Bool = false
+  ) -> S2FConfig {
     S2FConfig(
       imageSize: 128, latentDim: 256, attributeCount: attributes,
       encoderChannels: [16, 32, 64, 128, 256, 256],
       decoderChannels: [256, 256, 128, 64, 32, 16],
       discriminatorChannels: [16, 32, 64, 128, 256, 256], decChannels: 32, decBlocks: 2,
-      layoutChannels: layoutChannels)
+      layoutChannels: layoutChannels, standardizeSketch: standardizeSketch)
   }
 
   /// A tiny configuration for tests (32×32).

@@ -38,8 +38,13 @@ public final class S2FGAN: Module {
 
   /// Latent of photos.
   public func encode(photo x: Tensor) -> Tensor { imageEncoder(x) }
-  /// Latent of sketches.
-  public func encode(sketch s: Tensor) -> Tensor { sketchEncoder(s) }
+  /// Latent of sketches (standardised per image first when the config asks for it).
+  public func encode(sketch s: Tensor) -> Tensor {
+    guard config.standardizeSketch else { return sketchEncoder(s) }
+    let centred = s - s.mean(axes: [1, 2, 3], keepDims: true)
+    return sketchEncoder(
+      centred * (centred.squared().mean(axes: [1, 2, 3], keepDims: true) + 1e-4).rsqrt())
+  }
   /// The global part `[N, latentDim]` of latents (all of them without a layout latent).
   public func global(_ r: Tensor) -> Tensor {
     r.shape[1] == config.latentDim ? r : r.slice(axis: 1, start: 0, length: config.latentDim)
