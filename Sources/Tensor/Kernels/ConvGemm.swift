@@ -26,6 +26,12 @@ enum ConvGemm {
     return max(1, min(g.outH, tileColumns(g) / max(g.outW, 1)))
   }
 
+  /// The bands of output rows of the per-image paths, in order.
+  static func bands(_ g: ConvGeometry) -> [Range<Int>] {
+    let rows = bandRows(g)
+    return stride(from: 0, to: g.outH, by: rows).map { $0..<min(g.outH, $0 + rows) }
+  }
+
   /// Images grouped per GEMM for this geometry and batch.
   static func group(_ g: ConvGeometry, n: Int) -> Int {
     let hw = g.colCols
@@ -47,8 +53,8 @@ enum ConvGemm {
       // (1.3–1.4× faster at 128², 1.15–1.2× at 64²). With more threads each GEMM is split over
       // cores, and the smaller band GEMMs split worse (0.75–0.9×), so the matrix stays whole.
       let ow = g.outW
-      let bandRows = self.bandRows(g)
-      Scratch.with(g.isIdentity ? 1 : g.colRows * bandRows * ow) { cols in
+      let bands = self.bands(g)
+      Scratch.with(g.isIdentity ? 1 : g.colRows * bandRows(g) * ow) { cols in
         for i in 0..<n {
           if g.isIdentity {
             BLAS.gemm(
@@ -56,14 +62,11 @@ enum ConvGemm {
               c: y + i * o * hw)
             continue
           }
-          var r0 = 0
-          while r0 < g.outH {
-            let r1 = min(g.outH, r0 + bandRows)
-            Im2col.im2col(x + i * inSize, g, cols, outputRows: r0..<r1)
+          for band in bands {
+            Im2col.im2col(x + i * inSize, g, cols, outputRows: band)
             BLAS.gemm(
-              transA: false, transB: false, m: o, n: (r1 - r0) * ow, k: g.colRows, a: w, b: cols,
-              c: y + i * o * hw + r0 * ow, ldc: hw)
-            r0 = r1
+              transA: false, transB: false, m: o, n: band.count * ow, k: g.colRows, a: w, b: cols,
+              c: y + i * o * hw + band.lowerBound * ow, ldc: hw)
           }
         }
       }
@@ -99,8 +102,8 @@ enum ConvGemm {
     let b = group(g, n: n)
     if b == 1 {
       let ow = g.outW
-      let bandRows = self.bandRows(g)
-      Scratch.with(g.colRows * bandRows * ow) { cols in
+      let bands = self.bands(g)
+      Scratch.with(g.isIdentity ? 1 : g.colRows * bandRows(g) * ow) { cols in
         for i in 0..<n {
           if g.isIdentity {
             BLAS.gemm(
@@ -108,14 +111,11 @@ enum ConvGemm {
               c: dx + i * inSize)
             continue
           }
-          var r0 = 0
-          while r0 < g.outH {
-            let r1 = min(g.outH, r0 + bandRows)
+          for band in bands {
             BLAS.gemm(
-              transA: true, transB: false, m: g.colRows, n: (r1 - r0) * ow, k: o, a: w,
-              b: gy + i * o * hw + r0 * ow, c: cols, ldb: hw)
-            Im2col.col2im(cols, g, dx + i * inSize, outputRows: r0..<r1)
-            r0 = r1
+              transA: true, transB: false, m: g.colRows, n: band.count * ow, k: o, a: w,
+              b: gy + i * o * hw + band.lowerBound * ow, c: cols, ldb: hw)
+            Im2col.col2im(cols, g, dx + i * inSize, outputRows: band)
           }
         }
       }
@@ -152,8 +152,8 @@ enum ConvGemm {
     let b = group(g, n: n)
     if b == 1 {
       let ow = g.outW
-      let bandRows = self.bandRows(g)
-      Scratch.with(g.isIdentity ? 1 : g.colRows * bandRows * ow) { cols in
+      let bands = self.bands(g)
+      Scratch.with(g.isIdentity ? 1 : g.colRows * bandRows(g) * ow) { cols in
         for i in 0..<n {
           if g.isIdentity {
             BLAS.gemm(
@@ -161,14 +161,11 @@ enum ConvGemm {
               b: x + i * inSize, beta: 1, c: dw)
             continue
           }
-          var r0 = 0
-          while r0 < g.outH {
-            let r1 = min(g.outH, r0 + bandRows)
-            Im2col.im2col(x + i * inSize, g, cols, outputRows: r0..<r1)
+          for band in bands {
+            Im2col.im2col(x + i * inSize, g, cols, outputRows: band)
             BLAS.gemm(
-              transA: false, transB: true, m: o, n: g.colRows, k: (r1 - r0) * ow,
-              a: gy + i * o * hw + r0 * ow, b: cols, beta: 1, c: dw, lda: hw)
-            r0 = r1
+              transA: false, transB: true, m: o, n: g.colRows, k: band.count * ow,
+              a: gy + i * o * hw + band.lowerBound * ow, b: cols, beta: 1, c: dw, lda: hw)
           }
         }
       }
