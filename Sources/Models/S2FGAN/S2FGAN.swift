@@ -41,9 +41,7 @@ public final class S2FGAN: Module {
   /// Latent of sketches (standardised per image first when the config asks for it).
   public func encode(sketch s: Tensor) -> Tensor {
     guard config.standardizeSketch else { return sketchEncoder(s) }
-    let centred = s - s.mean(axes: [1, 2, 3], keepDims: true)
-    return sketchEncoder(
-      centred * (centred.squared().mean(axes: [1, 2, 3], keepDims: true) + 1e-4).rsqrt())
+    return sketchEncoder(s.reshaped([s.shape[0], -1]).normalizedRows(eps: 1e-4).reshaped(s.shape))
   }
   /// The global part `[N, latentDim]` of latents (all of them without a layout latent).
   public func global(_ r: Tensor) -> Tensor {

@@ -25,8 +25,7 @@ public enum Loss {
       let luma =
         t.slice(axis: 1, start: 0, length: 1) * 0.299 + t.slice(axis: 1, start: 1, length: 1)
         * 0.587 + t.slice(axis: 1, start: 2, length: 1) * 0.114
-      let centred = luma - luma.mean(axes: [1, 2, 3], keepDims: true)
-      return centred * (centred.squared().mean(axes: [1, 2, 3], keepDims: true) + 1e-4).rsqrt()
+      return luma.reshaped([t.shape[0], -1]).normalizedRows(eps: 1e-4)
     }
     return l1(standardized(x), standardized(y.detached()))
   }
