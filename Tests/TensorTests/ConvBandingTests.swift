@@ -1,13 +1,15 @@
-// One-thread convolutions in bands of output rows equal the whole-matrix path: forward, input
-// gradient and weight gradient.
+// Convolutions in bands of output rows, on one thread and split over two (by image, by band with
+// private accumulators), agree with each other and with a direct sum: forward, input gradient and
+// weight gradient.
 
 import Tensor
 import TestSupport
 import XCTest
 
 final class ConvBandingTests: XCTestCase {
-  /// The three passes on one thread (banded: several bands for these sizes) against two threads
-  /// (one column matrix per image), and the forward against a direct sum at a few positions.
+  /// The three passes on one thread against two threads (each core taking whole images, or
+  /// bands of one image with its own input- and weight-gradient accumulators), and the forward
+  /// against a direct sum at a few positions.
   func check(c: Int, h: Int, o: Int, k: Int, stride: Int, padding: Int, n: Int, seed: UInt64) {
     var rng = SplitMix64(seed: seed)
     let opts = Conv2dOptions(stride: stride, padding: padding)
@@ -59,6 +61,14 @@ final class ConvBandingTests: XCTestCase {
   func testThreeByThreeStrideOneInSeveralBands() {
     // 16·9 = 144 column rows: about 900 positions per band, so 48×48 outputs take three.
     check(c: 16, h: 48, o: 8, k: 3, stride: 1, padding: 1, n: 2, seed: 1)
+  }
+
+  func testOddBatchSplitsOverTwoThreads() {
+    check(c: 16, h: 40, o: 6, k: 3, stride: 1, padding: 1, n: 3, seed: 3)
+  }
+
+  func testOneByOneConvolutionSplitsByImage() {
+    check(c: 12, h: 20, o: 7, k: 1, stride: 1, padding: 0, n: 3, seed: 4)
   }
 
   func testFourByFourStrideTwoOddSizeInSeveralBands() {

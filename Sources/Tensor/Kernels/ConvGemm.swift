@@ -19,10 +19,11 @@ enum ConvGemm {
     max(256, tileBytes / (4 * max(g.colRows, 1)))
   }
 
-  /// Output rows per band of the per-image paths: bands that fit the cache on one thread, the
-  /// whole map otherwise (see ``forward``).
+  /// Output rows per band of the per-image paths: bands whose column matrix stays in a core's
+  /// cache (each band's GEMM runs on one core, see ``forward``); 1×1 stride-1 convolutions read
+  /// the input directly and take the whole map.
   static func bandRows(_ g: ConvGeometry) -> Int {
-    if Threads.count != 1 || g.isIdentity { return g.outH }
+    if g.isIdentity { return g.outH }
     return max(1, min(g.outH, tileColumns(g) / max(g.outW, 1)))
   }
 
@@ -30,6 +31,16 @@ enum ConvGemm {
   static func bands(_ g: ConvGeometry) -> [Range<Int>] {
     let rows = bandRows(g)
     return stride(from: 0, to: g.outH, by: rows).map { $0..<min(g.outH, $0 + rows) }
+  }
+
+  /// Adds `parts` accumulators of `count` floats, laid end to end at `extra`, into `target`.
+  private static func addParts(
+    _ extra: UnsafePointer<Float>, parts: Int, count: Int, into target: UnsafeMutablePointer<Float>
+  ) {
+    for p in 0..<parts {
+      let src = extra + p * count
+      for k in 0..<count { target[k] += src[k] }
+    }
   }
 
   /// Images grouped per GEMM for this geometry and batch.
@@ -48,21 +59,24 @@ enum ConvGemm {
     let hw = g.colCols
     let b = group(g, n: n)
     if b == 1 {
-      // On one thread, bands of output rows whose column matrix stays in the core's cache:
+      // Work units are (image, band of output rows) whose column matrix stays in a core's cache:
       // writing the whole matrix of a large map and reading it back costs more than the GEMM
-      // (1.3–1.4× faster at 128², 1.15–1.2× at 64²). With more threads each GEMM is split over
-      // cores, and the smaller band GEMMs split worse (0.75–0.9×), so the matrix stays whole.
+      // (1.3–1.4× faster at 128², 1.15–1.2× at 64²). With several threads each core takes a
+      // contiguous run of units with its own column buffer and one-thread GEMMs, so the column
+      // copies run in parallel too; a lone unit keeps OpenBLAS's threads.
       let ow = g.outW
       let bands = self.bands(g)
-      Scratch.with(g.isIdentity ? 1 : g.colRows * bandRows(g) * ow) { cols in
-        for i in 0..<n {
-          if g.isIdentity {
-            BLAS.gemm(
-              transA: false, transB: false, m: o, n: hw, k: g.colRows, a: w, b: x + i * inSize,
-              c: y + i * o * hw)
-            continue
-          }
-          for band in bands {
+      Parallel.parts(n * bands.count) { _, units in
+        Scratch.with(g.isIdentity ? 1 : g.colRows * bandRows(g) * ow) { cols in
+          for u in units {
+            let i = u / bands.count
+            let band = bands[u % bands.count]
+            if g.isIdentity {
+              BLAS.gemm(
+                transA: false, transB: false, m: o, n: hw, k: g.colRows, a: w, b: x + i * inSize,
+                c: y + i * o * hw)
+              continue
+            }
             Im2col.im2col(x + i * inSize, g, cols, outputRows: band)
             BLAS.gemm(
               transA: false, transB: false, m: o, n: band.count * ow, k: g.colRows, a: w, b: cols,
@@ -101,24 +115,39 @@ enum ConvGemm {
     dx.initialize(repeating: 0, count: n * inSize)
     let b = group(g, n: n)
     if b == 1 {
+      // Units as in ``forward``, but col2im adds into overlapping input rows: with at least as
+      // many images as threads each core takes whole images; otherwise the cores split the bands
+      // and all but the first accumulate into their own copy of dx, added at the end.
       let ow = g.outW
       let bands = self.bands(g)
-      Scratch.with(g.isIdentity ? 1 : g.colRows * bandRows(g) * ow) { cols in
-        for i in 0..<n {
-          if g.isIdentity {
-            BLAS.gemm(
-              transA: true, transB: false, m: g.colRows, n: hw, k: o, a: w, b: gy + i * o * hw,
-              c: dx + i * inSize)
-            continue
-          }
-          for band in bands {
-            BLAS.gemm(
-              transA: true, transB: false, m: g.colRows, n: band.count * ow, k: o, a: w,
-              b: gy + i * o * hw + band.lowerBound * ow, c: cols, ldb: hw)
-            Im2col.col2im(cols, g, dx + i * inSize, outputRows: band)
+      let parts = Parallel.partCount(n * bands.count)
+      let byImage = n >= parts
+      let extraCount = byImage ? 0 : (parts - 1) * n * inSize
+      let extra = UnsafeMutablePointer<Float>.allocate(capacity: max(extraCount, 1))
+      defer { extra.deallocate() }
+      extra.initialize(repeating: 0, count: extraCount)
+      let unitsPerImage = byImage ? 1 : bands.count
+      Parallel.parts(n * unitsPerImage) { part, units in
+        let target = part == 0 || byImage ? dx : extra + (part - 1) * n * inSize
+        Scratch.with(g.isIdentity ? 1 : g.colRows * bandRows(g) * ow) { cols in
+          for u in units {
+            let i = u / unitsPerImage
+            if g.isIdentity {
+              BLAS.gemm(
+                transA: true, transB: false, m: g.colRows, n: hw, k: o, a: w, b: gy + i * o * hw,
+                c: target + i * inSize)
+              continue
+            }
+            for band in byImage ? bands[...] : bands[(u % unitsPerImage)...(u % unitsPerImage)] {
+              BLAS.gemm(
+                transA: true, transB: false, m: g.colRows, n: band.count * ow, k: o, a: w,
+                b: gy + i * o * hw + band.lowerBound * ow, c: cols, ldb: hw)
+              Im2col.col2im(cols, g, target + i * inSize, outputRows: band)
+            }
           }
         }
       }
+      if !byImage { addParts(extra, parts: parts - 1, count: n * inSize, into: dx) }
       return
     }
     Scratch.with(g.colRows * b * hw + o * b * hw) { buf in
@@ -151,24 +180,35 @@ enum ConvGemm {
     dw.initialize(repeating: 0, count: o * g.colRows)
     let b = group(g, n: n)
     if b == 1 {
+      // Units as in ``forward``; every unit adds into all of dw, so each core but the first
+      // accumulates into its own copy, added at the end.
       let ow = g.outW
       let bands = self.bands(g)
-      Scratch.with(g.isIdentity ? 1 : g.colRows * bandRows(g) * ow) { cols in
-        for i in 0..<n {
-          if g.isIdentity {
-            BLAS.gemm(
-              transA: false, transB: true, m: o, n: g.colRows, k: hw, a: gy + i * o * hw,
-              b: x + i * inSize, beta: 1, c: dw)
-            continue
-          }
-          for band in bands {
+      let size = o * g.colRows
+      let parts = Parallel.partCount(n * bands.count)
+      let extra = UnsafeMutablePointer<Float>.allocate(capacity: max((parts - 1) * size, 1))
+      defer { extra.deallocate() }
+      extra.initialize(repeating: 0, count: (parts - 1) * size)
+      Parallel.parts(n * bands.count) { part, units in
+        let target = part == 0 ? dw : extra + (part - 1) * size
+        Scratch.with(g.isIdentity ? 1 : g.colRows * bandRows(g) * ow) { cols in
+          for u in units {
+            let i = u / bands.count
+            let band = bands[u % bands.count]
+            if g.isIdentity {
+              BLAS.gemm(
+                transA: false, transB: true, m: o, n: g.colRows, k: hw, a: gy + i * o * hw,
+                b: x + i * inSize, beta: 1, c: target)
+              continue
+            }
             Im2col.im2col(x + i * inSize, g, cols, outputRows: band)
             BLAS.gemm(
               transA: false, transB: true, m: o, n: g.colRows, k: band.count * ow,
-              a: gy + i * o * hw + band.lowerBound * ow, b: cols, beta: 1, c: dw, lda: hw)
+              a: gy + i * o * hw + band.lowerBound * ow, b: cols, beta: 1, c: target, lda: hw)
           }
         }
       }
+      addParts(extra, parts: parts - 1, count: size, into: dw)
       return
     }
     Scratch.with(g.colRows * b * hw + o * b * hw) { buf in

@@ -61,6 +61,38 @@ public enum Parallel {
     }
   }
 
+  /// Runs `body(part, range)` over contiguous parts that cover `0..<count`, one part per thread
+  /// (up to `Threads.count`), with OpenBLAS held to one thread meanwhile.
+  ///
+  /// For work whose units each call GEMMs: the units of a part (and their GEMMs) run on that
+  /// part's core instead of every GEMM being split over all cores, which keeps the copies
+  /// between GEMMs parallel too and small GEMMs efficient. On one thread, or with fewer than two
+  /// units, it is `body(0, 0..<count)` with OpenBLAS as configured. Parts must write disjoint
+  /// memory (give each part its own accumulator when they would not).
+  public static func parts(_ count: Int, _ body: (_ part: Int, _ range: Range<Int>) -> Void) {
+    let threads = partCount(count)
+    if threads <= 1 {
+      body(0, 0..<count)
+      return
+    }
+    BLAS.setThreads(1)
+    defer { BLAS.setThreads(Threads.count) }
+    withoutActuallyEscaping(body) { run in
+      let task = UnsafePartTask(run)
+      DispatchQueue.concurrentPerform(iterations: threads) { t in
+        task.body(t, (count * t / threads)..<(count * (t + 1) / threads))
+      }
+    }
+  }
+
+  /// The number of parts ``parts(_:_:)`` splits `count` units into.
+  public static func partCount(_ count: Int) -> Int { min(Threads.count, max(count, 1)) }
+
+  private struct UnsafePartTask: @unchecked Sendable {
+    let body: (Int, Range<Int>) -> Void
+    init(_ body: @escaping (Int, Range<Int>) -> Void) { self.body = body }
+  }
+
   /// Carries the loop body into the worker threads (each chunk writes disjoint memory).
   private struct UnsafeTask: @unchecked Sendable {
     let body: (Range<Int>) -> Void
