@@ -33,6 +33,8 @@ let trainUsage = """
     --adv X              adversarial loss weight (0 disables the discriminator for sargan)
     --pair-focus X       sargan: weight of the paired L1 inside the changed region (default 10)
     --cls X              sargan: expression classification weight (default 1)
+  --blocks N           sargan: attention blocks of a new run (default 1); warm-starting
+                       from fewer grows them, the new blocks starting as identity maps
     --photo-only         s2f dis: train the backbone without the sketch path (photo encoder,
                          decoder, directions, image discriminator); the sketch encoder follows
                          later with --variant sketch
@@ -55,8 +57,8 @@ func runTrainCommand(_ words: [String]) throws -> Int32 {
     Array(words.dropFirst()),
     valued: [
       "steps", "batch", "threads", "data", "run", "export", "checkpoint-seconds", "sample-every",
-      "lr", "adv", "pair-focus", "cls", "variant", "seed", "backdrop-weight", "sketch-image",
-      "layout", "sketch-structure",
+      "lr", "adv", "pair-focus", "cls", "blocks", "variant", "seed", "backdrop-weight",
+      "sketch-image", "layout", "sketch-structure",
     ])
   Threads.configure(args.string("threads").flatMap(Int.init))
   installStopHandler()
@@ -121,6 +123,17 @@ private func trainSARGAN(_ args: Arguments) throws {
     print("continuing with the run's stored network configuration (\(ModelStore.json(stored)))")
     config = stored
   }
+  let blocks = try args.int("blocks", default: config.attentionBlocks)
+  guard blocks >= 1 else { throw CLIError.usage("--blocks must be at least 1") }
+  if blocks != config.attentionBlocks {
+    let resuming = !args.has("fresh") && FileManager.default.fileExists(atPath: settings.statePath)
+    guard !resuming else {
+      throw CLIError.usage(
+        "--blocks \(blocks) differs from the run's \(config.attentionBlocks) attention block(s); "
+          + "start a new run with --fresh or --run DIR")
+    }
+    config.attentionBlocks = blocks
+  }
   let trainer = SARGANTrainer(config: config, options: o)
   let export = args.string("export") ?? "assets/models/sargan.safetensors"
   let fresh = TrainingRecord.start(data: dataSpec, batch: o.batch)
@@ -129,7 +142,13 @@ private func trainSARGAN(_ args: Arguments) throws {
       args, settings: settings, export: export, fresh: fresh, step: { trainer.step },
       resume: { try trainer.resume(from: $0) },
       warmStart: { path in
-        let (g, meta) = try ModelStore.loadSARGAN(path: path)
+        var (g, meta) = try ModelStore.loadSARGAN(path: path)
+        if g.config.attentionBlocks < config.attentionBlocks {
+          print(
+            "warm start: growing \(g.config.attentionBlocks) attention block(s) to "
+              + "\(config.attentionBlocks) (the new ones start as identity maps)")
+          g = SARGANGenerator(growing: g, blocks: config.attentionBlocks)
+        }
         adopt(g, into: trainer.generator, ema: trainer.ema)
         return meta
       }),

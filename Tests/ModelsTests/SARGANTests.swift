@@ -26,6 +26,29 @@ final class SARGANTests: XCTestCase {
     XCTAssertEqual(logits.shape, [2, 4])
   }
 
+  /// A generator grown to more attention blocks computes what the original computes (the new
+  /// blocks start as identity maps, the old block stays last), and the new blocks can learn: their
+  /// zeroed norm scale gets a gradient.
+  func testGrowingAddsIdentityBlocksThatCanLearn() {
+    let g = SARGANGenerator(config: config, seed: 9)
+    var rng = SplitMix64(seed: 3)
+    for p in g.parameters { p.assign(p + Tensor.randomNormal(p.shape, using: &rng) * 0.05) }
+    let grown = SARGANGenerator(growing: g, blocks: 3)
+    XCTAssertEqual(grown.blocks.count, 3)
+    XCTAssertEqual(grown.config.attentionBlocks, 3)
+    XCTAssertEqual(grown.blocks[2].conv1.conv.weight.scalars, g.blocks[0].conv1.conv.weight.scalars)
+    let x = Tensor.randomUniform([2, 3, 32, 32], -1, 1, using: &rng)
+    let c = Tensor([0, 0.7, 0, 0, 1, 0, 0, 0], shape: [2, 4])
+    let (a, maskA) = withNoGrad { g(x, condition: c) }
+    let (b, maskB) = withNoGrad { grown(x, condition: c) }
+    assertClose(b, a, atol: 1e-6, rtol: 0)
+    assertClose(maskB, maskA, atol: 1e-6, rtol: 0)
+    grown.zeroGrad()
+    grown(x, condition: c).image.squared().mean().backward(to: grown.parameters)
+    let scale = grown.blocks[0].conv2.norm.weight!
+    XCTAssertGreaterThan(scale.grad?.abs().sum().item ?? 0, 0)
+  }
+
   func testSameSeedSameWeightsSameOutput() {
     var rng = SplitMix64(seed: 2)
     let x = Tensor.randomUniform([1, 3, 32, 32], -1, 1, using: &rng)

@@ -75,6 +75,43 @@ public final class SARGANGenerator: Module {
     }
   }
 
+  /// A generator with `blocks` attention blocks that computes exactly what `source` computes.
+  ///
+  /// Every parameter of `source` is copied; its blocks become the last ones, so the attention
+  /// mask of the last block keeps its meaning, and the new blocks in front start as identity
+  /// maps: the instance-norm scale and shift after their second conv are zero, so h = 0 and the
+  /// block returns its input. Training then grows them from there (warm-starting a deeper
+  /// network from trained weights without losing what they do).
+  public convenience init(growing source: SARGANGenerator, blocks: Int, seed: UInt64 = 2) {
+    var config = source.config
+    precondition(
+      blocks >= config.attentionBlocks,
+      "cannot shrink \(config.attentionBlocks) attention blocks to \(blocks)")
+    config.attentionBlocks = blocks
+    self.init(config: config, seed: seed)
+    let added = blocks - source.config.attentionBlocks
+    var loaded: [String: Tensor] = [:]
+    for (name, p) in source.namedParameters {
+      loaded[Self.blockShifted(name, by: added)] = p
+    }
+    for (name, p) in namedParameters {
+      if let w = loaded[name] { p.assign(w) }
+    }
+    for b in self.blocks.prefix(added) {
+      for p in [b.conv2.norm.weight, b.conv2.norm.bias].compactMap({ $0 }) {
+        p.assign(Tensor(zeros: p.shape))
+      }
+    }
+  }
+
+  /// `name` with its `blocks.i.` prefix renumbered to `blocks.(i + offset).`.
+  private static func blockShifted(_ name: String, by offset: Int) -> String {
+    let parts = name.split(separator: ".", omittingEmptySubsequences: false)
+    guard parts.count > 2, parts[0] == "blocks", let i = Int(parts[1]) else { return name }
+    return (["blocks", String(i + offset)] + parts.dropFirst(2).map(String.init))
+      .joined(separator: ".")
+  }
+
   /// The edited image and the attention mask of the last block.
   public func callAsFunction(_ x: Tensor, condition c: Tensor) -> (image: Tensor, mask: Tensor) {
     let n = x.shape[0]
