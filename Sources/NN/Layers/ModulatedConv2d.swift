@@ -42,12 +42,16 @@ public final class ModulatedConv2d: Module {
     if upsample {
       input = input.resizedBilinear(height: 2 * x.shape[2], width: 2 * x.shape[3])
     }
-    let wt = weight * scale
-    var y = Tensor.conv2d(input, wt, options: Conv2dOptions(padding: padding))
+    // The equalized scale is applied to the output (with the demodulation) instead of to a
+    // scaled copy of the weight: conv(x, w·c) = c·conv(x, w).
+    var y = Tensor.conv2d(input, weight, options: Conv2dOptions(padding: padding))
     if demodulate {
-      let wsq = wt.squared().sum(axes: [2, 3])  // [out, in]
-      let d = (Tensor.matmul(s.squared(), wsq, transB: true) + 1e-8).rsqrt()  // [N, out]
+      let wsq = weight.squared().sum(axes: [2, 3])  // [out, in], unscaled
+      // c·d with d = 1/√(c²·Σ (w·s)² + 1e-8).
+      let d = (Tensor.matmul(s.squared(), wsq, transB: true) + 1e-8 / (scale * scale)).rsqrt()
       y = y * d.reshaped([n, -1, 1, 1])
+    } else {
+      y = y * scale
     }
     if let bias { y = y + bias.reshaped([1, -1, 1, 1]) }
     return y
