@@ -28,6 +28,48 @@ final class ParallelTests: XCTestCase {
     }
   }
 
+  /// A GEMM split over two threads (by columns when wide, by rows when tall; every transpose
+  /// combination, leading dimensions wider than the matrices, beta ≠ 0) gives the bits of the
+  /// one-thread call, and a GEMM inside a parallel region is not split again.
+  func testSplitGemmMatchesOneThread() {
+    var rng = SplitMix64(seed: 12)
+    for (m, n, k) in [(40, 300, 200), (300, 50, 180), (129, 131, 140)] {
+      for (ta, tb) in [(false, false), (true, false), (false, true), (true, true)] {
+        let (lda, ldb, ldc) = ((ta ? m : k) + 3, (tb ? k : n) + 5, n + 2)
+        let a = Tensor.randomNormal([(ta ? k : m) * lda], using: &rng).scalars
+        let b = Tensor.randomNormal([(tb ? n : k) * ldb], using: &rng).scalars
+        let c0 = Tensor.randomNormal([m * ldc], using: &rng).scalars
+        func run(_ threads: Int, insideRegion: Bool = false) -> [Float] {
+          withThreads(threads) {
+            var c = c0
+            a.withUnsafeBufferPointer { ap in
+              b.withUnsafeBufferPointer { bp in
+                c.withUnsafeMutableBufferPointer { cp in
+                  let out = cp.baseAddress!
+                  let call = {
+                    BLAS.gemm(
+                      transA: ta, transB: tb, m: m, n: n, k: k, alpha: 0.5, a: ap.baseAddress!,
+                      b: bp.baseAddress!, beta: 0.25, c: out, lda: lda, ldb: ldb, ldc: ldc)
+                  }
+                  if insideRegion {
+                    Parallel.parts(2) { part, _ in if part == 0 { call() } }
+                  } else {
+                    call()
+                  }
+                }
+              }
+            }
+            return c
+          }
+        }
+        let one = run(1)
+        let label = "\(m)×\(n)×\(k) transA \(ta) transB \(tb)"
+        XCTAssertEqual(one, run(2), label)
+        XCTAssertEqual(one, run(2, insideRegion: true), label + " inside a region")
+      }
+    }
+  }
+
   /// im2col and col2im split by channel write the same bits as one thread.
   func testIm2colAndCol2imMatchSingleThread() {
     var rng = SplitMix64(seed: 8)

@@ -63,7 +63,7 @@ enum ConvGemm {
       // writing the whole matrix of a large map and reading it back costs more than the GEMM
       // (1.3–1.4× faster at 128², 1.15–1.2× at 64²). With several threads each core takes a
       // contiguous run of units with its own column buffer and one-thread GEMMs, so the column
-      // copies run in parallel too; a lone unit keeps OpenBLAS's threads.
+      // copies run in parallel too; a lone unit's GEMM is split over the threads instead.
       let ow = g.outW
       let bands = self.bands(g)
       Parallel.parts(n * bands.count) { _, units in

@@ -28,13 +28,68 @@ public enum BLAS {
       }
       return
     }
+    if splitWorth(m: m, n: n, k: k) {
+      split(
+        transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b,
+        ldb: ldb, beta: beta, c: c, ldc: ldc)
+      return
+    }
+    sgemm(
+      transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b,
+      ldb: ldb, beta: beta, c: c, ldc: ldc)
+  }
+
+  /// Multiply-adds below which a GEMM stays on one thread (a hand-off costs a few microseconds).
+  static let splitMinimum = 1 << 21
+
+  /// Whether a GEMM is split over threads: more than one thread, outside a parallel region, and
+  /// enough work for every thread to get at least 32 rows or columns.
+  @inline(__always)
+  static func splitWorth(m: Int, n: Int, k: Int) -> Bool {
+    Threads.count > 1 && !Parallel.isActive && m * n * k >= splitMinimum && max(m, n) >= 64
+  }
+
+  /// One GEMM split over the threads: into blocks of columns of C when it is at least as wide as
+  /// tall, into blocks of rows otherwise (multiples of 16, each block one one-thread call).
+  @inline(never)
+  static func split(
+    transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float, a: UnsafePointer<Float>,
+    lda: Int, b: UnsafePointer<Float>, ldb: Int, beta: Float, c: UnsafeMutablePointer<Float>,
+    ldc: Int
+  ) {
+    let byColumns = n >= m
+    let extent = byColumns ? n : m
+    let blocks = (extent + 15) / 16
+    Parallel.parts(blocks) { _, range in
+      let lo = range.lowerBound * 16
+      let hi = min(extent, range.upperBound * 16)
+      if lo >= hi { return }
+      if byColumns {
+        sgemm(
+          transA: transA, transB: transB, m: m, n: hi - lo, k: k, alpha: alpha, a: a, lda: lda,
+          b: transB ? b + lo * ldb : b + lo, ldb: ldb, beta: beta, c: c + lo, ldc: ldc)
+      } else {
+        sgemm(
+          transA: transA, transB: transB, m: hi - lo, n: n, k: k, alpha: alpha,
+          a: transA ? a + lo : a + lo * lda, lda: lda, b: b, ldb: ldb, beta: beta,
+          c: c + lo * ldc, ldc: ldc)
+      }
+    }
+  }
+
+  @inline(__always)
+  static func sgemm(
+    transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float, a: UnsafePointer<Float>,
+    lda: Int, b: UnsafePointer<Float>, ldb: Int, beta: Float, c: UnsafeMutablePointer<Float>,
+    ldc: Int
+  ) {
     cblas_sgemm(
       CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
       Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb),
       beta, c, Int32(ldc))
   }
 
-  /// Sets the number of OpenBLAS threads (process-wide).
+  /// Sets the number of OpenBLAS threads (process-wide; Visage keeps it at 1, see ``Threads``).
   public static func setThreads(_ n: Int) {
     openblas_set_num_threads(Int32(max(1, n)))
   }

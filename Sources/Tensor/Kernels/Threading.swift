@@ -8,11 +8,14 @@ import Dispatch
   import Darwin
 #endif
 
-/// The thread budget shared by OpenBLAS and our own parallel loops.
+/// The thread budget of our parallel loops and GEMMs.
 ///
-/// Visage never nests parallelism: GEMMs use ``count`` OpenBLAS threads, and our own parallel
-/// loops (``Parallel``) run between GEMMs, never at the same time as one. `VISAGE_THREADS` (or `--threads`) sets the count; the default is the
-/// number of online processors.
+/// Visage never nests parallelism, and all of it is ours: OpenBLAS always runs on one thread,
+/// large GEMMs are split over ``count`` threads by `BLAS.gemm`, and kernels split their own
+/// work with ``Parallel``; inside a parallel region every GEMM runs on its caller's thread. (OpenBLAS's own threads spin between calls: beside our workers,
+/// or beside another busy process, they made two-thread inference up to ten times slower than
+/// one thread.) `VISAGE_THREADS` (or `--threads`) sets the count; the default is the number of
+/// online processors.
 public enum Threads {
   nonisolated(unsafe) private static var current = 0
 
@@ -30,14 +33,15 @@ public enum Threads {
     }
     if value <= 0 { value = Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))) }
     current = max(1, value)
-    BLAS.setThreads(current)
+    BLAS.setThreads(1)
   }
 }
 
 /// Splits a loop over the thread budget (`Threads.count`), never nested.
 ///
-/// Kernels call it between GEMMs, when OpenBLAS's threads are idle, so one level of parallelism
-/// holds. Small loops stay on the calling thread: a hand-off costs a few microseconds.
+/// Work started inside a parallel region (a nested loop, a GEMM) stays on its thread, so one
+/// level of parallelism holds. Small loops stay on the calling thread: a hand-off costs a few
+/// microseconds.
 public enum Parallel {
   /// Runs `body` over contiguous chunks that cover `0..<count`.
   ///
@@ -49,10 +53,12 @@ public enum Parallel {
     _ body: (Range<Int>) -> Void
   ) {
     let threads = min(Threads.count, count)
-    if threads <= 1 || count * costPerItem < minimumWork {
+    if threads <= 1 || count * costPerItem < minimumWork || isActive {
       body(0..<count)
       return
     }
+    isActive = true
+    defer { isActive = false }
     withoutActuallyEscaping(body) { run in
       let task = UnsafeTask(run)
       DispatchQueue.concurrentPerform(iterations: threads) { t in
@@ -62,21 +68,21 @@ public enum Parallel {
   }
 
   /// Runs `body(part, range)` over contiguous parts that cover `0..<count`, one part per thread
-  /// (up to `Threads.count`), with OpenBLAS held to one thread meanwhile.
+  /// (up to `Threads.count`).
   ///
-  /// For work whose units each call GEMMs: the units of a part (and their GEMMs) run on that
-  /// part's core instead of every GEMM being split over all cores, which keeps the copies
-  /// between GEMMs parallel too and small GEMMs efficient. On one thread, or with fewer than two
-  /// units, it is `body(0, 0..<count)` with OpenBLAS as configured. Parts must write disjoint
-  /// memory (give each part its own accumulator when they would not).
+  /// For work whose units each call GEMMs: a part's units and their GEMMs run on that part's
+  /// core (GEMMs inside do not split again), which keeps the copies between GEMMs parallel too
+  /// and every GEMM at a size that runs well on one core. On one thread, or with fewer than two
+  /// units, it is `body(0, 0..<count)`, whose GEMMs may split. Parts must write disjoint memory
+  /// (give each part its own accumulator when they would not).
   public static func parts(_ count: Int, _ body: (_ part: Int, _ range: Range<Int>) -> Void) {
     let threads = partCount(count)
     if threads <= 1 {
       body(0, 0..<count)
       return
     }
-    BLAS.setThreads(1)
-    defer { BLAS.setThreads(Threads.count) }
+    isActive = true
+    defer { isActive = false }
     withoutActuallyEscaping(body) { run in
       let task = UnsafePartTask(run)
       DispatchQueue.concurrentPerform(iterations: threads) { t in
@@ -85,8 +91,13 @@ public enum Parallel {
     }
   }
 
-  /// The number of parts ``parts(_:_:)`` splits `count` units into.
-  public static func partCount(_ count: Int) -> Int { min(Threads.count, max(count, 1)) }
+  /// The number of parts ``parts(_:_:)`` splits `count` units into (1 inside a parallel region).
+  public static func partCount(_ count: Int) -> Int {
+    isActive ? 1 : min(Threads.count, max(count, 1))
+  }
+
+  /// True while a parallel region runs: work started inside it stays on its thread.
+  nonisolated(unsafe) static var isActive = false
 
   private struct UnsafePartTask: @unchecked Sendable {
     let body: (Int, Range<Int>) -> Void
