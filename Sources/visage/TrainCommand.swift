@@ -33,6 +33,8 @@ let trainUsage = """
     --adv X              adversarial loss weight (0 disables the discriminator for sargan)
     --pair-focus X       sargan: weight of the paired L1 inside the changed region (default 10)
     --cls X              sargan: expression classification weight (default 1)
+  --focus-per-image    sargan: every image weighs the same in the changed-region loss (default:
+                       every changed pixel of the batch does, so large changes dominate)
   --blocks N           sargan: attention blocks of a new run (default 1); warm-starting
                        from fewer grows them, the new blocks starting as identity maps
     --photo-only         s2f dis: train the backbone without the sketch path (photo encoder,
@@ -100,6 +102,7 @@ private func trainSARGAN(_ args: Arguments) throws {
   o.lambdaAdversarial = try args.float("adv", default: o.lambdaAdversarial)
   o.lambdaPairFocus = try args.float("pair-focus", default: o.lambdaPairFocus)
   o.lambdaClassification = try args.float("cls", default: o.lambdaClassification)
+  o.focusPerImage = args.has("focus-per-image")
   let names = FaceExpression.allCases.map(\.description)
   let dataSpec = args.string("data") ?? "synth"
   let source: ExpressionBatchSource

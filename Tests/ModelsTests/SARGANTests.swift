@@ -49,6 +49,33 @@ final class SARGANTests: XCTestCase {
     XCTAssertGreaterThan(scale.grad?.abs().sum().item ?? 0, 0)
   }
 
+  /// Per-image focus weights average the images' region means (small regions count as the
+  /// floor), where the pooled region weighs every changed pixel of the batch alike.
+  func testPerImageFocusWeightsAverageRegionMeans() {
+    let (h, w) = (32, 32)
+    var mask = [Float](repeating: 0, count: 3 * h * w)
+    for p in 0..<300 { mask[p] = 1 }  // image 0: 300 pixels, error 1
+    for p in 0..<400 { mask[h * w + p] = 1 }  // image 1: 400 pixels, error 0
+    for p in 0..<8 { mask[2 * h * w + p] = 1 }  // image 2: 8 pixels (below the floor), error 1
+    let region = Tensor(mask, shape: [3, 1, h, w])
+    var err = [Float](repeating: 0, count: 3 * h * w)
+    for p in 0..<(h * w) {
+      err[p] = 1
+      err[2 * h * w + p] = 1
+    }
+    let fake = Tensor(err, shape: [3, 1, h, w])
+    let truth = Tensor(zeros: [3, 1, h, w])
+    let pooled = Loss.l1(fake, truth, weights: region).item
+    XCTAssertEqual(pooled, 308 / 708, accuracy: 1e-6)
+    let weights = SARGANTrainer.perImageWeights(region, floor: 256)
+    let perImage = Loss.l1(fake, truth, weights: weights).item
+    // (1 + 0 + 8/256) / (1 + 1 + 8/256): image 2 weighs 8/256 of a full image.
+    XCTAssertEqual(perImage, (1 + 8.0 / 256) / (2 + 8.0 / 256), accuracy: 1e-6)
+    // An image without changed pixels keeps zero weight.
+    let empty = SARGANTrainer.perImageWeights(Tensor(zeros: [1, 1, h, w]), floor: 256)
+    XCTAssertEqual(empty.sum().item, 0)
+  }
+
   func testSameSeedSameWeightsSameOutput() {
     var rng = SplitMix64(seed: 2)
     let x = Tensor.randomUniform([1, 3, 32, 32], -1, 1, using: &rng)

@@ -20,6 +20,13 @@ public struct SARGANOptions: Codable, Sendable, Equatable {
   public var lambdaPairFocus: Float = 10
   /// Per-pixel change (mean over channels, images in [-1, 1]) that marks the changed region.
   public var focusThreshold: Float = 0.02
+  /// Whether every image weighs the same in the changed-region term (each image's region mean,
+  /// averaged), instead of every changed pixel of the batch (one mean over all of them, where
+  /// large changes such as "surprised" outweigh small ones such as a lip corner).
+  public var focusPerImage = false
+  /// With `focusPerImage`: regions smaller than this many pixels weigh as if they had this many,
+  /// so that a faint edit's few changed pixels do not count as much as a whole expression.
+  public var focusFloorPixels = 256
   /// WGAN adversarial weight; 0 skips the discriminator entirely.
   public var lambdaAdversarial: Float = 1
   public var lambdaClassification: Float = 1
@@ -102,8 +109,9 @@ public final class SARGANTrainer {
       lossG = lossG + pair * o.lambdaPair
       logs["g_pair"] = Double(pair.item)
       if o.lambdaPairFocus > 0 {
-        let region = Self.changedRegion(
+        var region = Self.changedRegion(
           from: b.sources, to: targets, threshold: o.focusThreshold)
+        if o.focusPerImage { region = Self.perImageWeights(region, floor: o.focusFloorPixels) }
         if region.sum().item > 0 {
           let focus = Loss.l1(fake, targets, weights: region)
           lossG = lossG + focus * o.lambdaPairFocus
@@ -177,6 +185,22 @@ public final class SARGANTrainer {
       }
     }
     return Tensor(mask, shape: [n, 1, h, w])
+  }
+
+  /// Each image's 0/1 region `[n,1,h,w]` divided by its pixel count (at least `floor`), so that
+  /// a weighted mean over the batch averages the images' region means (see
+  /// ``SARGANOptions/focusPerImage``).
+  public static func perImageWeights(_ region: Tensor, floor: Int) -> Tensor {
+    let n = region.shape[0]
+    let size = region.count / max(n, 1)
+    var v = region.scalars
+    for i in 0..<n {
+      let count = v[(i * size)..<((i + 1) * size)].reduce(0, +)
+      guard count > 0 else { continue }
+      let scale = 1 / max(count, Float(floor))
+      for p in (i * size)..<((i + 1) * size) { v[p] *= scale }
+    }
+    return Tensor(v, shape: region.shape)
   }
 
   /// A generator carrying the EMA weights (for samples, evaluation and export).
