@@ -42,6 +42,38 @@ final class DirectConvTests: XCTestCase {
     }
   }
 
+  /// One image split into bands of output rows (over two threads, and by hand into uneven bands
+  /// whose input rows overlap and touch the padding) gives the whole-image result.
+  func testForwardInBandsOfRowsMatchesTheWholeImage() {
+    var rng = SplitMix64(seed: 27)
+    let saved = Threads.count
+    defer { Threads.configure(saved) }
+    for (c, k, p, h, w) in [(8, 7, 3, 40, 37), (5, 3, 1, 33, 48), (4, 5, 0, 30, 32)] {
+      let x = Tensor.randomNormal([1, c, h, w], using: &rng)
+      let wt = Tensor.randomNormal([3, c, k, k], using: &rng)
+      let wide = Tensor.concat([wt, Tensor(zeros: [5, c, k, k])], axis: 0)
+      let ref = Tensor.conv2d(x, wide, options: Conv2dOptions(padding: p)).slice(
+        axis: 1, start: 0, length: 3)
+      Threads.configure(2)
+      assertClose(Tensor.conv2d(x, wt, options: Conv2dOptions(padding: p)), ref, atol: 1e-4)
+      let g = ConvGeometry(channels: c, height: h, width: w, kernelH: k, kernelW: k, padding: p)
+      let oh = g.outH
+      var out = [Float](repeating: .nan, count: 3 * oh * g.outW)
+      x.scalars.withUnsafeBufferPointer { xp in
+        wt.scalars.withUnsafeBufferPointer { wp in
+          out.withUnsafeMutableBufferPointer { yp in
+            for band in [0..<1, 1..<(oh / 3), (oh / 3)..<(oh - 2), (oh - 2)..<oh] {
+              DirectConv.forward(
+                xp.baseAddress!, g, wp.baseAddress!, outChannels: 3, yp.baseAddress!,
+                outputRows: band)
+            }
+          }
+        }
+      }
+      assertClose(Tensor(out, shape: [1, 3, oh, g.outW]), ref, atol: 1e-4)
+    }
+  }
+
   func testInputGradientIsAdjointAndWeightGradientMatchesGEMMPath() {
     var rng = SplitMix64(seed: 22)
     let w = Tensor.randomNormal([3, 8, 3, 3], using: &rng)

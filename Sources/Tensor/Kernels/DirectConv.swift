@@ -23,23 +23,37 @@ public enum DirectConv {
   /// and taps: one load of input per tap feeds all output channels, and each output value is
   /// stored once (the row-wise loop before this loaded and stored the output at every tap).
   @inline(never)
+  ///
+  /// `outputRows` limits the work to a band of output rows (only the input rows it reads are
+  /// copied), so that several threads can share one image.
   public static func forward(
     _ x: UnsafePointer<Float>, _ g: ConvGeometry, _ w: UnsafePointer<Float>, outChannels: Int,
-    _ y: UnsafeMutablePointer<Float>
+    _ y: UnsafeMutablePointer<Float>, outputRows: Range<Int>? = nil
   ) {
     requireGeometry(g, outChannels: outChannels)
     let (oh, ow) = (g.outH, g.outW)
     let (cc, h, kh, kw, pad) = (g.channels, g.height, g.kernelH, g.kernelW, g.padding)
     let pw = g.width + 2 * pad
     let blocks = ow / 16
+    let band = outputRows ?? 0..<oh
+    if band.isEmpty { return }
+    // Input rows the band reads, clipped to the image.
+    let rowLo = max(0, band.lowerBound - pad)
+    let rowHi = min(h, band.upperBound - 1 - pad + kh)
     Scratch.with(cc * h * pw) { xp in
-      padRows(x, count: cc * h, width: g.width, shift: pad, into: xp, pitch: pw)
+      if rowLo < rowHi {
+        for c in 0..<cc {
+          padRows(
+            x + (c * h + rowLo) * g.width, count: rowHi - rowLo, width: g.width, shift: pad,
+            into: xp + (c * h + rowLo) * pw, pitch: pw)
+        }
+      }
       // Taps per output channel, and where output channel o's weights start.
       let taps = cc * kh * kw
       let o1 = min(1, outChannels - 1) * taps
       let o2 = min(2, outChannels - 1) * taps
       let o3 = min(3, outChannels - 1) * taps
-      for oy in 0..<oh {
+      for oy in band {
         let kyLo = max(0, pad - oy)
         let kyHi = max(kyLo, min(kh, h + pad - oy))
         for blk in 0..<blocks {

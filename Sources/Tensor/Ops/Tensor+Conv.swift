@@ -42,12 +42,21 @@ extension Tensor {
       let inSize = g.channels * g.height * g.width
       let outSize = outC * oh * ow
       if direct {
-        Parallel.chunks(n, costPerItem: g.colRows * g.colCols * outC) { images in
-          for i in images {
+        // Whole images per thread, or bands of rows when there are fewer images than threads.
+        let bands = n >= Threads.count ? 1 : min(oh, Threads.count)
+        let rows = (oh + bands - 1) / bands
+        func run(_ units: Range<Int>) {
+          for u in units {
+            let (i, b) = (u / bands, u % bands)
             DirectConv.forward(
               x.storage.base + i * inSize, g, weight.storage.base, outChannels: outC,
-              y + i * outSize)
+              y + i * outSize, outputRows: (b * rows)..<min(oh, (b + 1) * rows))
           }
+        }
+        if g.colRows * g.colCols * outC < 1 << 16 {
+          run(0..<(n * bands))
+        } else {
+          Parallel.parts(n * bands) { _, units in run(units) }
         }
       } else {
         ConvGemm.forward(

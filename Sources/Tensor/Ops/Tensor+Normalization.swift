@@ -18,24 +18,28 @@ extension Tensor {
     let m = shape[1]
     let inv = TensorStorage(uninitializedCount: rows)
     let x = storage.base
+    let invBase = inv.base
     let r = Tensor(shape: shape) { out in
       let y = out.baseAddress!
-      for i in 0..<rows {
-        let p = x + i * m
-        var s: Double = 0
-        var s2: Double = 0
-        for j in 0..<m {
-          let v = Double(p[j])
-          s += v
-          s2 += v * v
+      // Rows are independent: split over the threads (each row's sums stay in order).
+      Parallel.chunks(rows, costPerItem: 4 * m) { range in
+        for i in range {
+          let p = x + i * m
+          var s: Double = 0
+          var s2: Double = 0
+          for j in 0..<m {
+            let v = Double(p[j])
+            s += v
+            s2 += v * v
+          }
+          let mean = s / Double(max(m, 1))
+          let variance = max(s2 / Double(max(m, 1)) - mean * mean, 0)
+          let istd = Float(1 / (variance + Double(eps)).squareRoot())
+          invBase[i] = istd
+          let fm = Float(mean)
+          let q = y + i * m
+          for j in 0..<m { q[j] = (p[j] - fm) * istd }
         }
-        let mean = s / Double(max(m, 1))
-        let variance = max(s2 / Double(max(m, 1)) - mean * mean, 0)
-        let istd = Float(1 / (variance + Double(eps)).squareRoot())
-        inv.base[i] = istd
-        let fm = Float(mean)
-        let q = y + i * m
-        for j in 0..<m { q[j] = (p[j] - fm) * istd }
       }
     }
     let xhat = r.detached()
