@@ -123,8 +123,9 @@ enum ConvGemm {
       let parts = Parallel.partCount(n * bands.count)
       let byImage = n >= parts
       let extraCount = byImage ? 0 : (parts - 1) * n * inSize
-      let extra = UnsafeMutablePointer<Float>.allocate(capacity: max(extraCount, 1))
-      defer { extra.deallocate() }
+      // From the pool: fresh pages would be zeroed by the kernel on every call.
+      let extra = BufferPool.shared.take(max(extraCount, 1))
+      defer { BufferPool.shared.give(extra, max(extraCount, 1)) }
       extra.initialize(repeating: 0, count: extraCount)
       let unitsPerImage = byImage ? 1 : bands.count
       Parallel.parts(n * unitsPerImage) { part, units in
@@ -186,8 +187,9 @@ enum ConvGemm {
       let bands = self.bands(g)
       let size = o * g.colRows
       let parts = Parallel.partCount(n * bands.count)
-      let extra = UnsafeMutablePointer<Float>.allocate(capacity: max((parts - 1) * size, 1))
-      defer { extra.deallocate() }
+      let extraCount = max((parts - 1) * size, 1)
+      let extra = BufferPool.shared.take(extraCount)
+      defer { BufferPool.shared.give(extra, extraCount) }
       extra.initialize(repeating: 0, count: (parts - 1) * size)
       Parallel.parts(n * bands.count) { part, units in
         let target = part == 0 ? dw : extra + (part - 1) * size
