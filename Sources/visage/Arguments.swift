@@ -6,21 +6,28 @@ struct Arguments {
   private(set) var flags: Set<String> = []
   private(set) var positional: [String] = []
 
-  /// Parses `words`; `valued` names the options that take a value.
-  init(_ words: [String], valued: Set<String>) throws {
+  /// Parses `words` against the options a command knows.
+  ///
+  /// `valued` names the options that take a value and `flags` those that take none. Any other
+  /// `--name` is a usage error: a mistyped option must not be ignored silently.
+  init(_ words: [String], valued: Set<String>, flags allowed: Set<String> = []) throws {
     var i = 0
     while i < words.count {
       let w = words[i]
       if w.hasPrefix("--") {
         let body = String(w.dropFirst(2))
-        if let eq = body.firstIndex(of: "=") {
+        if let eq = body.firstIndex(of: "="), valued.contains(String(body[..<eq])) {
           options[String(body[..<eq])] = String(body[body.index(after: eq)...])
         } else if valued.contains(body) {
           guard i + 1 < words.count else { throw CLIError.usage("--\(body) needs a value") }
           options[body] = words[i + 1]
           i += 1
-        } else {
+        } else if allowed.contains(body) {
           flags.insert(body)
+        } else {
+          let known = (valued.map { "--\($0) X" } + allowed.map { "--\($0)" }).sorted()
+          throw CLIError.usage(
+            "unknown option --\(body); this command takes " + known.joined(separator: ", "))
         }
       } else {
         positional.append(w)

@@ -61,7 +61,7 @@ func runTrainCommand(_ words: [String]) throws -> Int32 {
       "steps", "batch", "threads", "data", "run", "export", "checkpoint-seconds", "sample-every",
       "lr", "adv", "pair-focus", "cls", "blocks", "variant", "seed", "backdrop-weight",
       "sketch-image", "layout", "sketch-structure",
-    ])
+    ], flags: ["fresh", "photo-only", "standardize-sketch", "focus-per-image"])
   Threads.configure(args.string("threads").flatMap(Int.init))
   installStopHandler()
   switch which {
