@@ -26,6 +26,14 @@ final class ImageMetricsTests: XCTestCase {
     return (a, b, left)
   }
 
+  /// Spread across faces: zero for identical rows, the mean of per-position deviations.
+  func testSpreadIsTheMeanDeviationAcrossRows() {
+    XCTAssertEqual(S2FEvaluation.spread([[0.3, 0.5], [0.3, 0.5], [0.3, 0.5]]), 0, accuracy: 1e-9)
+    // Position 0: 0 and 2 (deviation 1); position 1: 1 and 1 (0).
+    XCTAssertEqual(S2FEvaluation.spread([[0, 1], [2, 1]]), 0.5, accuracy: 1e-9)
+    XCTAssertEqual(S2FEvaluation.spread([[4, 5]]), 0)
+  }
+
   func testSSIMIsOneForIdenticalImagesAndLowerForChangedOnes() {
     let (a, b, _) = pair()
     XCTAssertEqual(ImageMetrics.ssim(a, a), 1, accuracy: 1e-9)

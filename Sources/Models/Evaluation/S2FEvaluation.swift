@@ -32,6 +32,16 @@ public struct S2FEvaluation {
   public var rows: [AttributeRow] = []
   public var sameIdentityLevel = 0.0
   public var otherIdentityLevel = 0.0
+  /// Per-pixel standard deviation across the test faces (values in [0, 1], averaged over
+  /// pixels and channels) of the renders, the faces decoded from photos and those decoded from
+  /// sketches: a decoder that draws one template face for every input has little spread.
+  public var renderSpread = 0.0
+  public var photoSpread = 0.0
+  public var sketchSpread = 0.0
+  /// Per-dimension standard deviation across the test faces of the global latents from photos
+  /// and from sketches (a collapsed encoder gives every input one latent).
+  public var photoLatentSpread = 0.0
+  public var sketchLatentSpread = 0.0
   public var reconstructionFigure: Image?
   public var sweepFigure: Image?
 
@@ -49,6 +59,10 @@ public struct S2FEvaluation {
     r.faces = count
     var figureTiles: [Image] = []
     var sketchLatents: [Tensor] = []
+    var decodedFromPhotos: [[Float]] = []
+    var decodedFromSketches: [[Float]] = []
+    var photoGlobals: [[Float]] = []
+    var sketchGlobals: [[Float]] = []
     for (i, s) in samples.enumerated() {
       withNoGrad {
         let sk = (1 - s.sketch.converted(channels: 1).tensor()) * 0.5
@@ -57,6 +71,10 @@ public struct S2FEvaluation {
         sketchLatents.append(editsFromPhotos ? rp : rs)
         let fromSketch = Image(tensor: m.decode(rs))
         let fromPhoto = Image(tensor: m.decode(rp))
+        decodedFromSketches.append(fromSketch.pixels)
+        decodedFromPhotos.append(fromPhoto.pixels)
+        sketchGlobals.append(m.global(rs).scalars)
+        photoGlobals.append(m.global(rp).scalars)
         r.sketchSSIM += ImageMetrics.ssim(fromSketch, s.face)
         r.sketchPSNR += ImageMetrics.psnr(fromSketch, s.face)
         r.sketchL1 += ImageMetrics.l1(fromSketch, s.face)
@@ -78,6 +96,11 @@ public struct S2FEvaluation {
     r.sketchSSIMPerson /= n
     r.photoSSIMPerson /= n
     r.photoPSNR /= n
+    r.renderSpread = spread(samples.map { $0.face.pixels })
+    r.photoSpread = spread(decodedFromPhotos)
+    r.sketchSpread = spread(decodedFromSketches)
+    r.photoLatentSpread = spread(photoGlobals)
+    r.sketchLatentSpread = spread(sketchGlobals)
     r.reconstructionFigure = Image.grid(figureTiles, columns: 8)
     if ceilingLightings > 0 {
       r.ceiling = SketchCeiling.estimate(
@@ -145,6 +168,26 @@ public struct S2FEvaluation {
     return r
   }
 
+  /// The mean over positions of the standard deviation across `rows` (equal lengths): how much
+  /// the rows differ from one another; 0 when they are all equal.
+  public static func spread(_ rows: [[Float]]) -> Double {
+    guard rows.count > 1, let width = rows.first?.count, width > 0 else { return 0 }
+    let n = Double(rows.count)
+    var total = 0.0
+    for j in 0..<width {
+      var sum = 0.0
+      var sumSquares = 0.0
+      for row in rows {
+        let v = Double(row[j])
+        sum += v
+        sumSquares += v * v
+      }
+      let mean = sum / n
+      total += max(sumSquares / n - mean * mean, 0).squareRoot()
+    }
+    return total / Double(width)
+  }
+
   /// The results as markdown.
   public func markdown(record: String, figures: [String]) -> String {
     let from = editsFromPhotos ? "photo" : "sketch"
@@ -162,6 +205,10 @@ public struct S2FEvaluation {
       "| photo → face SSIM / PSNR | \(String(format: "%.3f / %.2f dB", photoSSIM, photoPSNR)) |\n"
     s +=
       "| photo → face SSIM inside the person | \(String(format: "%.3f", photoSSIMPerson)) |\n"
+    s +=
+      "| spread across faces (per-pixel SD): renders / decoded from photos / from sketches | \(String(format: "%.3f / %.3f / %.3f", renderSpread, photoSpread, sketchSpread)) |\n"
+    s +=
+      "| latent spread across faces (per-dimension SD of the global latent): photos / sketches | \(String(format: "%.3f / %.3f", photoLatentSpread, sketchLatentSpread)) |\n"
     if let c = ceiling {
       s +=
         "| ceiling: mean of \(c.lightings) other lightings of the same face and pose, SSIM / inside the person | \(String(format: "%.3f / %.3f", c.ssim, c.ssimPerson)) |\n"
