@@ -63,11 +63,17 @@ public struct ActionUnits: Sendable, Equatable {
   /// The AU pattern of `expression` at peak, scaled by `intensity`.
   ///
   /// `noise` draws the identity's small AU noise (at most 0.05, shared by all expressions, so
-  /// intensity 0 renders exactly the neutral face); `rng` draws the expression's variant.
+  /// intensity 0 renders exactly the neutral face); `rng` draws the expression's variant. With
+  /// `canonical`, the variant is the canonical one instead: the middle of every intensity range,
+  /// the likelier branch of every optional action unit, and the image-left side for one-sided
+  /// units (contempt). An editor asked only for an expression and an intensity can return that
+  /// one; a random variant it cannot know from the face (which corner, teeth or not).
   public static func prototype(
     _ expression: FaceExpression, intensity: Float, noise: inout SplitMix64,
-    rng: inout SplitMix64
+    rng: inout SplitMix64, canonical: Bool = false
   ) -> ActionUnits {
+    var draw = VariantDraw(rng: rng, canonical: canonical)
+    defer { rng = draw.rng }
     var a = ActionUnits()
     a.au1 = noise.uniform(0, 0.05)
     a.au4 = noise.uniform(0, 0.05)
@@ -78,51 +84,51 @@ public struct ActionUnits: Sendable, Equatable {
     case .neutral:
       break
     case .happy:
-      p.au6 = rng.uniform(0.6, 1)
-      p.au12 = rng.uniform(0.8, 1)
-      if rng.chance(0.65) { p.au25 = rng.uniform(0.5, 0.9) }
-      if rng.chance(0.3) { p.au26 = rng.uniform(0.2, 0.4) }
+      p.au6 = draw.uniform(0.6, 1)
+      p.au12 = draw.uniform(0.8, 1)
+      if draw.chance(0.65) { p.au25 = draw.uniform(0.5, 0.9) }
+      if draw.chance(0.3) { p.au26 = draw.uniform(0.2, 0.4) }
     case .sad:
-      p.au1 = rng.uniform(0.75, 1)
-      p.au4 = rng.uniform(0.5, 0.8)
-      p.au15 = rng.uniform(0.7, 1)
-      if rng.chance(0.5) { p.au17 = rng.uniform(0.3, 0.7) }
-      p.au43 = rng.uniform(0.2, 0.35)
+      p.au1 = draw.uniform(0.75, 1)
+      p.au4 = draw.uniform(0.5, 0.8)
+      p.au15 = draw.uniform(0.7, 1)
+      if draw.chance(0.5) { p.au17 = draw.uniform(0.3, 0.7) }
+      p.au43 = draw.uniform(0.2, 0.35)
     case .angry:
-      p.au4 = rng.uniform(0.85, 1)
-      p.au5 = rng.uniform(0.2, 0.5)
-      p.au7 = rng.uniform(0.6, 1)
-      p.au23 = rng.uniform(0.7, 1)
-      if rng.chance(0.3) { p.au10 = rng.uniform(0.2, 0.4) }
-      if rng.chance(0.3) { p.au17 = rng.uniform(0.3, 0.6) }
+      p.au4 = draw.uniform(0.85, 1)
+      p.au5 = draw.uniform(0.2, 0.5)
+      p.au7 = draw.uniform(0.6, 1)
+      p.au23 = draw.uniform(0.7, 1)
+      if draw.chance(0.3) { p.au10 = draw.uniform(0.2, 0.4) }
+      if draw.chance(0.3) { p.au17 = draw.uniform(0.3, 0.6) }
     case .surprised:
-      p.au1 = rng.uniform(0.8, 1)
-      p.au2 = rng.uniform(0.8, 1)
-      p.au5 = rng.uniform(0.6, 0.9)
+      p.au1 = draw.uniform(0.8, 1)
+      p.au2 = draw.uniform(0.8, 1)
+      p.au5 = draw.uniform(0.6, 0.9)
       p.au25 = 1
-      p.au26 = rng.chance(0.85) ? rng.uniform(0.6, 1) : 0.3
+      p.au26 = draw.chance(0.85) ? draw.uniform(0.6, 1) : 0.3
     case .fearful:
-      p.au1 = rng.uniform(0.7, 1)
-      p.au2 = rng.uniform(0.5, 0.8)
-      p.au4 = rng.uniform(0.6, 0.9)
-      p.au5 = rng.uniform(0.8, 1)
-      p.au20 = rng.uniform(0.8, 1)
+      p.au1 = draw.uniform(0.7, 1)
+      p.au2 = draw.uniform(0.5, 0.8)
+      p.au4 = draw.uniform(0.6, 0.9)
+      p.au5 = draw.uniform(0.8, 1)
+      p.au20 = draw.uniform(0.8, 1)
       p.au25 = 1
-      p.au26 = rng.chance(0.7) ? rng.uniform(0.2, 0.45) : 0
-      if rng.chance(0.3) { p.au7 = rng.uniform(0.2, 0.4) }
+      p.au26 = draw.chance(0.7) ? draw.uniform(0.2, 0.45) : 0
+      if draw.chance(0.3) { p.au7 = draw.uniform(0.2, 0.4) }
     case .disgusted:
-      p.au9 = rng.uniform(0.7, 1)
-      p.au10 = rng.uniform(0.6, 1)
-      p.au15 = rng.uniform(0.3, 0.6)
-      p.au16 = rng.uniform(0.3, 0.6)
-      p.au25 = rng.uniform(0.3, 0.6)
-      p.au4 = rng.uniform(0.3, 0.6)
-      p.au7 = rng.uniform(0.3, 0.6)
-      if rng.chance(0.4) { p.au17 = rng.uniform(0.2, 0.5) }
+      p.au9 = draw.uniform(0.7, 1)
+      p.au10 = draw.uniform(0.6, 1)
+      p.au15 = draw.uniform(0.3, 0.6)
+      p.au16 = draw.uniform(0.3, 0.6)
+      p.au25 = draw.uniform(0.3, 0.6)
+      p.au4 = draw.uniform(0.3, 0.6)
+      p.au7 = draw.uniform(0.3, 0.6)
+      if draw.chance(0.4) { p.au17 = draw.uniform(0.2, 0.5) }
     case .contemptuous:
-      p.au12 = rng.uniform(0.6, 0.9)
-      p.au14 = rng.uniform(0.6, 1)
-      p.side = rng.chance(0.5) ? 1 : -1
+      p.au12 = draw.uniform(0.6, 0.9)
+      p.au14 = draw.uniform(0.6, 1)
+      p.side = draw.chance(0.5) ? 1 : -1
     }
     let s = max(0, min(1, intensity))
     a.au1 = max(a.au1, p.au1 * s)
@@ -146,4 +152,19 @@ public struct ActionUnits: Sendable, Equatable {
     a.side = s > 0 ? p.side : 0
     return a
   }
+}
+
+/// The draws of an expression's variant: from `rng`, or the canonical ones (see
+/// ``ActionUnits/prototype(_:intensity:noise:rng:canonical:)``).
+struct VariantDraw {
+  var rng: SplitMix64
+  let canonical: Bool
+
+  /// Uniform in [lo, hi), or its middle.
+  mutating func uniform(_ lo: Float, _ hi: Float) -> Float {
+    canonical ? (lo + hi) / 2 : rng.uniform(lo, hi)
+  }
+
+  /// True with probability `p`, or when `p` is above one half.
+  mutating func chance(_ p: Float) -> Bool { canonical ? p > 0.5 : rng.chance(p) }
 }

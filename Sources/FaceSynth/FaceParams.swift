@@ -86,24 +86,30 @@ public struct FaceParams: Sendable, Equatable {
     return p
   }
 
-  /// Sets the expression and its intensity; the AU variant comes from the expression seed.
+  /// Sets the expression and its intensity; the AU variant comes from the expression seed, or
+  /// is the canonical variant with `canonical` (see ``ActionUnits/prototype(_:intensity:noise:rng:canonical:)``).
   ///
   /// The Smiling latent is lowered to at most 0.15, so every expression (neutral included)
   /// starts from a non-smiling mouth; set Smiling afterwards to add a smile on top.
-  public mutating func setExpression(_ e: FaceExpression, intensity: Float = 1) {
+  public mutating func setExpression(
+    _ e: FaceExpression, intensity: Float = 1, canonical: Bool = false
+  ) {
     expression = e
     let smile = Attribute.smiling.rawValue
     attributes[smile] = min(attributes[smile], 0.15)
     self.intensity = max(0, min(1, intensity))
     var noise = SplitMix64(seed: identitySeed, stream: 0xE0)
     var g = SplitMix64(seed: identitySeed, stream: 0xE100 &+ UInt64(e.rawValue))
-    actionUnits = ActionUnits.prototype(e, intensity: self.intensity, noise: &noise, rng: &g)
+    actionUnits = ActionUnits.prototype(
+      e, intensity: self.intensity, noise: &noise, rng: &g, canonical: canonical)
   }
 
-  /// A copy with another expression.
-  public func with(_ e: FaceExpression, intensity: Float = 1) -> FaceParams {
+  /// A copy with another expression (its canonical variant with `canonical`).
+  public func with(_ e: FaceExpression, intensity: Float = 1, canonical: Bool = false)
+    -> FaceParams
+  {
     var p = self
-    p.setExpression(e, intensity: intensity)
+    p.setExpression(e, intensity: intensity, canonical: canonical)
     return p
   }
 

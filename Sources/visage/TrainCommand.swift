@@ -35,6 +35,8 @@ let trainUsage = """
     --cls X              sargan: expression classification weight (default 1)
   --focus-per-image    sargan: every image weighs the same in the changed-region loss (default:
                        every changed pixel of the batch does, so large changes dominate)
+  --canonical-targets  sargan: synthetic targets show each expression's canonical variant (the
+                       identity's random variant, such as contempt's side, cannot be seen)
   --blocks N           sargan: attention blocks of a new run (default 1); warm-starting
                        from fewer grows them, the new blocks starting as identity maps
     --photo-only         s2f dis: train the backbone without the sketch path (photo encoder,
@@ -61,7 +63,10 @@ func runTrainCommand(_ words: [String]) throws -> Int32 {
       "steps", "batch", "threads", "data", "run", "export", "checkpoint-seconds", "sample-every",
       "lr", "adv", "pair-focus", "cls", "blocks", "variant", "seed", "backdrop-weight",
       "sketch-image", "layout", "sketch-structure",
-    ], flags: ["fresh", "photo-only", "standardize-sketch", "focus-per-image"])
+    ],
+    flags: [
+      "fresh", "photo-only", "standardize-sketch", "focus-per-image", "canonical-targets",
+    ])
   Threads.configure(args.string("threads").flatMap(Int.init))
   installStopHandler()
   switch which {
@@ -103,11 +108,12 @@ private func trainSARGAN(_ args: Arguments) throws {
   o.lambdaPairFocus = try args.float("pair-focus", default: o.lambdaPairFocus)
   o.lambdaClassification = try args.float("cls", default: o.lambdaClassification)
   o.focusPerImage = args.has("focus-per-image")
+  o.canonicalTargets = args.has("canonical-targets")
   let names = FaceExpression.allCases.map(\.description)
   let dataSpec = args.string("data") ?? "synth"
   let source: ExpressionBatchSource
   if dataSpec == "synth" {
-    source = SynthExpressionSource(threads: Threads.count)
+    source = SynthExpressionSource(threads: Threads.count, canonicalTargets: o.canonicalTargets)
   } else if dataSpec.hasPrefix("folders:") {
     source = try FolderExpressionSource(
       directory: String(dataSpec.dropFirst(8)), expressionNames: names)

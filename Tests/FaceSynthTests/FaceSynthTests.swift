@@ -51,6 +51,30 @@ final class FaceSynthTests: XCTestCase {
   ///
   /// Sixteen identities, so that dark faces (which the camera's face metering lifts) are among
   /// them.
+  /// The canonical variant of an expression is the same for every identity (one side for
+  /// contempt, range midpoints), while the random variants differ; intensity still scales it.
+  func testCanonicalExpressionVariantIsSharedByAllIdentities() {
+    var sides = Set<Float>()
+    var canonicalSides = Set<Float>()
+    var canonicalAU14 = Set<Float>()
+    for i in 0..<24 {
+      let p = FaceSynth.params(index: i, seed: 5, split: .train)
+      sides.insert(p.with(.contemptuous).actionUnits.side)
+      let c = p.with(.contemptuous, canonical: true).actionUnits
+      canonicalSides.insert(c.side)
+      canonicalAU14.insert(c.au14)
+      let half = p.with(.contemptuous, intensity: 0.5, canonical: true).actionUnits
+      XCTAssertEqual(half.au14, c.au14 / 2, accuracy: 1e-6)
+    }
+    XCTAssertEqual(sides, [-1, 1])
+    XCTAssertEqual(canonicalSides, [-1])
+    XCTAssertEqual(canonicalAU14, [0.8])
+    // Happy's canonical variant is not the identity's random one.
+    let p = FaceSynth.params(index: 3, seed: 5, split: .train)
+    XCTAssertNotEqual(
+      p.with(.happy).actionUnits.values, p.with(.happy, canonical: true).actionUnits.values)
+  }
+
   func testExpressionsDifferOnlyInFaceRegion() {
     for index in 0..<16 { checkExpressionsDifferOnlyInFaceRegion(index: index) }
   }

@@ -28,7 +28,8 @@ final class ImageMetricsTests: XCTestCase {
 
   /// Spread across faces: zero for identical rows, the mean of per-position deviations.
   func testSpreadIsTheMeanDeviationAcrossRows() {
-    XCTAssertEqual(S2FEvaluation.spread([[0.3, 0.5], [0.3, 0.5], [0.3, 0.5]]), 0, accuracy: 1e-9)
+    let same: [[Float]] = [[0.3, 0.5], [0.3, 0.5], [0.3, 0.5]]
+    XCTAssertEqual(S2FEvaluation.spread(same), 0, accuracy: 1e-9)
     // Position 0: 0 and 2 (deviation 1); position 1: 1 and 1 (0).
     XCTAssertEqual(S2FEvaluation.spread([[0, 1], [2, 1]]), 0.5, accuracy: 1e-9)
     XCTAssertEqual(S2FEvaluation.spread([[4, 5]]), 0)

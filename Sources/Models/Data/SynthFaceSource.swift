@@ -76,17 +76,28 @@ public struct SynthFaceSource: FaceBatchSource {
 /// in [0, 1] is used (the renderer's intensity is the ground truth); from an expressive source
 /// the intensity is 0 (keep) or 1 (full target), the two cases whose ground truth is defined
 /// without blending action units.
+///
+/// With `canonicalTargets` the targets show each expression's canonical variant (see
+/// `ActionUnits.prototype`) instead of the identity's random one. The condition names only the
+/// expression and its intensity, so a random variant (which mouth corner for contempt, teeth or
+/// not for happy) is a coin the generator cannot see: under the L1 it learns the average of
+/// the variants, and for contempt's two sides that average is no change at all.
 public struct SynthExpressionSource: ExpressionBatchSource {
   public let seed: UInt64
   public let split: Split
   public let size: Int
   public let threads: Int
+  public let canonicalTargets: Bool
 
-  public init(seed: UInt64 = 2, split: Split = .train, size: Int = 128, threads: Int = 2) {
+  public init(
+    seed: UInt64 = 2, split: Split = .train, size: Int = 128, threads: Int = 2,
+    canonicalTargets: Bool = false
+  ) {
     self.seed = seed
     self.split = split
     self.size = size
     self.threads = threads
+    self.canonicalTargets = canonicalTargets
   }
 
   public var expressionNames: [String] { FaceExpression.allCases.map(\.description) }
@@ -117,7 +128,10 @@ public struct SynthExpressionSource: ExpressionBatchSource {
         t = 1
       }
       if te == se { t = 1 }
-      let q = t == 0 ? p : (neutralSource ? p.with(te, intensity: t) : p.with(te, intensity: 1))
+      let q =
+        t == 0
+        ? p
+        : p.with(te, intensity: neutralSource ? t : 1, canonical: canonicalTargets)
       sources.append(p)
       targets.append(q)
       sc.append(se.rawValue)

@@ -27,6 +27,9 @@ public struct SARGANOptions: Codable, Sendable, Equatable {
   /// With `focusPerImage`: regions smaller than this many pixels weigh as if they had this many,
   /// so that a faint edit's few changed pixels do not count as much as a whole expression.
   public var focusFloorPixels = 256
+  /// Whether synthetic targets show each expression's canonical variant (recorded here so the
+  /// weight metadata says what the generator was trained to draw; see `SynthExpressionSource`).
+  public var canonicalTargets = false
   /// WGAN adversarial weight; 0 skips the discriminator entirely.
   public var lambdaAdversarial: Float = 1
   public var lambdaClassification: Float = 1
