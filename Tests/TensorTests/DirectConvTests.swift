@@ -54,8 +54,16 @@ final class DirectConvTests: XCTestCase {
       let wide = Tensor.concat([wt, Tensor(zeros: [5, c, k, k])], axis: 0)
       let ref = Tensor.conv2d(x, wide, options: Conv2dOptions(padding: p)).slice(
         axis: 1, start: 0, length: 3)
-      Threads.configure(2)
-      assertClose(Tensor.conv2d(x, wt, options: Conv2dOptions(padding: p)), ref, atol: 1e-4)
+      // Two threads, and seven (more bands than divide the rows evenly: 10 rows in 7 bands).
+      for threads in [2, 7] {
+        Threads.configure(threads)
+        assertClose(Tensor.conv2d(x, wt, options: Conv2dOptions(padding: p)), ref, atol: 1e-4)
+      }
+      let small = x.slice(axis: 2, start: 0, length: 10)
+      let smallRef = Tensor.conv2d(small, wide, options: Conv2dOptions(padding: p)).slice(
+        axis: 1, start: 0, length: 3)
+      assertClose(
+        Tensor.conv2d(small, wt, options: Conv2dOptions(padding: p)), smallRef, atol: 1e-4)
       let g = ConvGeometry(channels: c, height: h, width: w, kernelH: k, kernelW: k, padding: p)
       let oh = g.outH
       var out = [Float](repeating: .nan, count: 3 * oh * g.outW)

@@ -137,7 +137,10 @@ public struct SynthExpressionSource: ExpressionBatchSource {
       sc.append(se.rawValue)
       tc.append(t == 0 ? se.rawValue : te.rawValue)
       inten.append(t)
-      cyc.append(t == 1)
+      // The cycle rebuilds the source from "its expression, intensity 1": with canonical
+      // targets that is the canonical variant, not the source's random one, so only neutral
+      // sources (which have no variant) keep the cycle term.
+      cyc.append(t == 1 && (neutralSource || !canonicalTargets))
     }
     let samples = FaceSynth.render(sources + targets, size: size, threads: threads)
     return ExpressionBatch(

@@ -22,10 +22,10 @@ public enum DirectConv {
   /// partial sums of every output channel in registers for the whole reduction over channels
   /// and taps: one load of input per tap feeds all output channels, and each output value is
   /// stored once (the row-wise loop before this loaded and stored the output at every tap).
-  @inline(never)
   ///
   /// `outputRows` limits the work to a band of output rows (only the input rows it reads are
   /// copied), so that several threads can share one image.
+  @inline(never)
   public static func forward(
     _ x: UnsafePointer<Float>, _ g: ConvGeometry, _ w: UnsafePointer<Float>, outChannels: Int,
     _ y: UnsafeMutablePointer<Float>, outputRows: Range<Int>? = nil

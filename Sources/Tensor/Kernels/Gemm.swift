@@ -42,8 +42,8 @@ public enum BLAS {
   /// Multiply-adds below which a GEMM stays on one thread (a hand-off costs a few microseconds).
   static let splitMinimum = 1 << 21
 
-  /// Whether a GEMM is split over threads: more than one thread, outside a parallel region, and
-  /// enough work for every thread to get at least 32 rows or columns.
+  /// Whether a GEMM is split over threads: more than one thread, outside a parallel region, at
+  /// least `splitMinimum` multiply-adds, and a side of at least 64 to cut into blocks of 16.
   @inline(__always)
   static func splitWorth(m: Int, n: Int, k: Int) -> Bool {
     Threads.count > 1 && !Parallel.isActive && m * n * k >= splitMinimum && max(m, n) >= 64

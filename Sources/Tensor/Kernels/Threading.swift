@@ -57,12 +57,10 @@ public enum Parallel {
       body(0..<count)
       return
     }
-    isActive = true
-    defer { isActive = false }
     withoutActuallyEscaping(body) { run in
       let task = UnsafeTask(run)
       DispatchQueue.concurrentPerform(iterations: threads) { t in
-        task.body((count * t / threads)..<(count * (t + 1) / threads))
+        inRegion { task.body((count * t / threads)..<(count * (t + 1) / threads)) }
       }
     }
   }
@@ -81,12 +79,10 @@ public enum Parallel {
       body(0, 0..<count)
       return
     }
-    isActive = true
-    defer { isActive = false }
     withoutActuallyEscaping(body) { run in
       let task = UnsafePartTask(run)
       DispatchQueue.concurrentPerform(iterations: threads) { t in
-        task.body(t, (count * t / threads)..<(count * (t + 1) / threads))
+        inRegion { task.body(t, (count * t / threads)..<(count * (t + 1) / threads)) }
       }
     }
   }
@@ -96,8 +92,28 @@ public enum Parallel {
     isActive ? 1 : min(Threads.count, max(count, 1))
   }
 
-  /// True while a parallel region runs: work started inside it stays on its thread.
-  nonisolated(unsafe) static var isActive = false
+  /// True on a thread that runs a part of a parallel region: work it starts stays on it.
+  ///
+  /// Per thread, so that another thread (an editor's render worker) can start its own region
+  /// meanwhile and a thread's part count never changes between sizing buffers and splitting.
+  static var isActive: Bool { pthread_getspecific(regionKey) != nil }
+
+  /// Runs `body` with this thread marked as inside a parallel region (restored afterwards).
+  private static func inRegion(_ body: () -> Void) {
+    let outer = pthread_getspecific(regionKey)
+    pthread_setspecific(regionKey, regionMark)
+    defer { pthread_setspecific(regionKey, outer) }
+    body()
+  }
+
+  private static let regionKey: pthread_key_t = {
+    var k = pthread_key_t()
+    pthread_key_create(&k, nil)
+    return k
+  }()
+
+  /// Any non-nil pointer marks a thread as inside a region.
+  nonisolated(unsafe) private static let regionMark = UnsafeRawPointer(bitPattern: 1)
 
   private struct UnsafePartTask: @unchecked Sendable {
     let body: (Int, Range<Int>) -> Void

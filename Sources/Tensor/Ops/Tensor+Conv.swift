@@ -44,13 +44,12 @@ extension Tensor {
       if direct {
         // Whole images per thread, or bands of rows when there are fewer images than threads.
         let bands = n >= Threads.count ? 1 : min(oh, Threads.count)
-        let rows = (oh + bands - 1) / bands
         func run(_ units: Range<Int>) {
           for u in units {
             let (i, b) = (u / bands, u % bands)
             DirectConv.forward(
               x.storage.base + i * inSize, g, weight.storage.base, outChannels: outC,
-              y + i * outSize, outputRows: (b * rows)..<min(oh, (b + 1) * rows))
+              y + i * outSize, outputRows: (oh * b / bands)..<(oh * (b + 1) / bands))
           }
         }
         if g.colRows * g.colCols * outC < 1 << 16 {
