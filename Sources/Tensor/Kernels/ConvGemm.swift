@@ -33,6 +33,31 @@ enum ConvGemm {
     return stride(from: 0, to: g.outH, by: rows).map { $0..<min(g.outH, $0 + rows) }
   }
 
+  /// Runs `body(part, image, band, cols)` over the units of the per-image paths.
+  ///
+  /// A unit is one image × one band of output rows; the units are split over the threads by
+  /// ``Parallel/parts(_:_:)`` and `cols` is the part's column buffer. With `wholeImages` each
+  /// part takes whole images (for a pass whose bands of one image write overlapping memory).
+  private static func forEachUnit(
+    _ g: ConvGeometry, images n: Int, wholeImages: Bool = false,
+    _ body: (
+      _ part: Int, _ image: Int, _ band: Range<Int>, _ cols: UnsafeMutablePointer<Float>
+    ) -> Void
+  ) {
+    let bands = self.bands(g)
+    let perImage = wholeImages ? 1 : bands.count
+    Parallel.parts(n * perImage) { part, units in
+      Scratch.with(g.isIdentity ? 1 : g.colRows * bandRows(g) * g.outW) { cols in
+        for u in units {
+          let image = u / perImage
+          for band in wholeImages ? bands[...] : bands[(u % perImage)...(u % perImage)] {
+            body(part, image, band, cols)
+          }
+        }
+      }
+    }
+  }
+
   /// Adds `parts` accumulators of `count` floats, laid end to end at `extra`, into `target`.
   private static func addParts(
     _ extra: UnsafePointer<Float>, parts: Int, count: Int, into target: UnsafeMutablePointer<Float>
@@ -65,24 +90,17 @@ enum ConvGemm {
       // contiguous run of units with its own column buffer and one-thread GEMMs, so the column
       // copies run in parallel too; a lone unit's GEMM is split over the threads instead.
       let ow = g.outW
-      let bands = self.bands(g)
-      Parallel.parts(n * bands.count) { _, units in
-        Scratch.with(g.isIdentity ? 1 : g.colRows * bandRows(g) * ow) { cols in
-          for u in units {
-            let i = u / bands.count
-            let band = bands[u % bands.count]
-            if g.isIdentity {
-              BLAS.gemm(
-                transA: false, transB: false, m: o, n: hw, k: g.colRows, a: w, b: x + i * inSize,
-                c: y + i * o * hw)
-              continue
-            }
-            Im2col.im2col(x + i * inSize, g, cols, outputRows: band)
-            BLAS.gemm(
-              transA: false, transB: false, m: o, n: band.count * ow, k: g.colRows, a: w, b: cols,
-              c: y + i * o * hw + band.lowerBound * ow, ldc: hw)
-          }
+      forEachUnit(g, images: n) { _, i, band, cols in
+        if g.isIdentity {
+          BLAS.gemm(
+            transA: false, transB: false, m: o, n: hw, k: g.colRows, a: w, b: x + i * inSize,
+            c: y + i * o * hw)
+          return
         }
+        Im2col.im2col(x + i * inSize, g, cols, outputRows: band)
+        BLAS.gemm(
+          transA: false, transB: false, m: o, n: band.count * ow, k: g.colRows, a: w, b: cols,
+          c: y + i * o * hw + band.lowerBound * ow, ldc: hw)
       }
       return
     }
@@ -127,26 +145,18 @@ enum ConvGemm {
       let extra = BufferPool.shared.take(max(extraCount, 1))
       defer { BufferPool.shared.give(extra, max(extraCount, 1)) }
       extra.initialize(repeating: 0, count: extraCount)
-      let unitsPerImage = byImage ? 1 : bands.count
-      Parallel.parts(n * unitsPerImage) { part, units in
+      forEachUnit(g, images: n, wholeImages: byImage) { part, i, band, cols in
         let target = part == 0 || byImage ? dx : extra + (part - 1) * n * inSize
-        Scratch.with(g.isIdentity ? 1 : g.colRows * bandRows(g) * ow) { cols in
-          for u in units {
-            let i = u / unitsPerImage
-            if g.isIdentity {
-              BLAS.gemm(
-                transA: true, transB: false, m: g.colRows, n: hw, k: o, a: w, b: gy + i * o * hw,
-                c: target + i * inSize)
-              continue
-            }
-            for band in byImage ? bands[...] : bands[(u % unitsPerImage)...(u % unitsPerImage)] {
-              BLAS.gemm(
-                transA: true, transB: false, m: g.colRows, n: band.count * ow, k: o, a: w,
-                b: gy + i * o * hw + band.lowerBound * ow, c: cols, ldb: hw)
-              Im2col.col2im(cols, g, target + i * inSize, outputRows: band)
-            }
-          }
+        if g.isIdentity {
+          BLAS.gemm(
+            transA: true, transB: false, m: g.colRows, n: hw, k: o, a: w, b: gy + i * o * hw,
+            c: target + i * inSize)
+          return
         }
+        BLAS.gemm(
+          transA: true, transB: false, m: g.colRows, n: band.count * ow, k: o, a: w,
+          b: gy + i * o * hw + band.lowerBound * ow, c: cols, ldb: hw)
+        Im2col.col2im(cols, g, target + i * inSize, outputRows: band)
       }
       if !byImage { addParts(extra, parts: parts - 1, count: n * inSize, into: dx) }
       return
@@ -191,24 +201,18 @@ enum ConvGemm {
       let extra = BufferPool.shared.take(extraCount)
       defer { BufferPool.shared.give(extra, extraCount) }
       extra.initialize(repeating: 0, count: (parts - 1) * size)
-      Parallel.parts(n * bands.count) { part, units in
+      forEachUnit(g, images: n) { part, i, band, cols in
         let target = part == 0 ? dw : extra + (part - 1) * size
-        Scratch.with(g.isIdentity ? 1 : g.colRows * bandRows(g) * ow) { cols in
-          for u in units {
-            let i = u / bands.count
-            let band = bands[u % bands.count]
-            if g.isIdentity {
-              BLAS.gemm(
-                transA: false, transB: true, m: o, n: g.colRows, k: hw, a: gy + i * o * hw,
-                b: x + i * inSize, beta: 1, c: target)
-              continue
-            }
-            Im2col.im2col(x + i * inSize, g, cols, outputRows: band)
-            BLAS.gemm(
-              transA: false, transB: true, m: o, n: g.colRows, k: band.count * ow,
-              a: gy + i * o * hw + band.lowerBound * ow, b: cols, beta: 1, c: target, lda: hw)
-          }
+        if g.isIdentity {
+          BLAS.gemm(
+            transA: false, transB: true, m: o, n: g.colRows, k: hw, a: gy + i * o * hw,
+            b: x + i * inSize, beta: 1, c: target)
+          return
         }
+        Im2col.im2col(x + i * inSize, g, cols, outputRows: band)
+        BLAS.gemm(
+          transA: false, transB: true, m: o, n: g.colRows, k: band.count * ow,
+          a: gy + i * o * hw + band.lowerBound * ow, b: cols, beta: 1, c: target, lda: hw)
       }
       addParts(extra, parts: parts - 1, count: size, into: dw)
       return
