@@ -87,9 +87,14 @@ func runEvalCommand(_ words: [String]) throws -> Int32 {
     print(md)
   default:
     let path = args.string("weights") ?? "assets/models/sargan.safetensors"
-    let (g, _) = try ModelStore.loadSARGAN(path: path)
+    let (g, metadata) = try ModelStore.loadSARGAN(path: path)
+    // Weights trained on canonical targets are compared with the variant they learned to draw.
+    let trained = metadata["options"].flatMap {
+      try? JSONDecoder().decode(SARGANOptions.self, from: Data($0.utf8))
+    }
     let r = SARGANEvaluation.run(
-      generator: g, judge: judge, count: try args.int("count", default: 24), threads: Threads.count
+      generator: g, judge: judge, count: try args.int("count", default: 24),
+      canonicalTruth: trained?.canonicalTargets ?? false, threads: Threads.count
     ) { print($0) }
     var names: [String] = []
     for (name, fig) in [

@@ -33,12 +33,15 @@ let trainUsage = """
     --adv X              adversarial loss weight (0 disables the discriminator for sargan)
     --pair-focus X       sargan: weight of the paired L1 inside the changed region (default 10)
     --cls X              sargan: expression classification weight (default 1)
-  --focus-per-image    sargan: every image weighs the same in the changed-region loss (default:
-                       every changed pixel of the batch does, so large changes dominate)
-  --canonical-targets  sargan: synthetic targets show each expression's canonical variant (the
-                       identity's random variant, such as contempt's side, cannot be seen)
-  --blocks N           sargan: attention blocks of a new run (default 1); warm-starting
-                       from fewer grows them, the new blocks starting as identity maps
+    --focus-per-image    sargan: every image weighs the same in the changed-region loss
+                         (default: every changed pixel of the batch does, so large changes
+                         dominate)
+    --canonical-targets  sargan: synthetic targets show each expression's canonical variant
+                         (the identity's random variant, such as contempt's side, cannot be seen)
+    --target-weights W   sargan synth: sampling weights of target expressions, as
+                         name=weight pairs (angry=3,sad=2); unnamed expressions weigh 1
+    --blocks N           sargan: attention blocks of a new run (default 1); warm-starting
+                         from fewer grows them, the new blocks starting as identity maps
     --photo-only         s2f dis: train the backbone without the sketch path (photo encoder,
                          decoder, directions, image discriminator); the sketch encoder follows
                          later with --variant sketch
@@ -62,7 +65,7 @@ func runTrainCommand(_ words: [String]) throws -> Int32 {
     valued: [
       "steps", "batch", "threads", "data", "run", "export", "checkpoint-seconds", "sample-every",
       "lr", "adv", "pair-focus", "cls", "blocks", "variant", "seed", "backdrop-weight",
-      "sketch-image", "layout", "sketch-structure",
+      "sketch-image", "layout", "sketch-structure", "target-weights",
     ],
     flags: [
       "fresh", "photo-only", "standardize-sketch", "focus-per-image", "canonical-targets",
@@ -98,6 +101,24 @@ private func timestamp() -> String {
   ISO8601DateFormatter().string(from: Date())
 }
 
+/// Parses `name=weight,…` into one weight per expression name (unnamed ones weigh 1).
+func parseTargetWeights(_ spec: String, names: [String]) throws -> [Float] {
+  var w = [Float](repeating: 1, count: names.count)
+  for pair in spec.split(separator: ",") {
+    let parts = pair.split(separator: "=", omittingEmptySubsequences: false)
+    guard parts.count == 2, let k = names.firstIndex(of: String(parts[0])),
+      let v = Float(parts[1]), v.isFinite, v >= 0
+    else {
+      throw CLIError.usage(
+        "--target-weights takes name=weight pairs (weights ≥ 0) with names from: "
+          + names.joined(separator: ", "))
+    }
+    w[k] = v
+  }
+  guard w.reduce(0, +) > 0 else { throw CLIError.usage("--target-weights: all weights are 0") }
+  return w
+}
+
 private func trainSARGAN(_ args: Arguments) throws {
   var o = SARGANOptions()
   o.steps = try args.int("steps", default: o.steps)
@@ -110,10 +131,14 @@ private func trainSARGAN(_ args: Arguments) throws {
   o.focusPerImage = args.has("focus-per-image")
   o.canonicalTargets = args.has("canonical-targets")
   let names = FaceExpression.allCases.map(\.description)
+  if let spec = args.string("target-weights") {
+    o.targetWeights = try parseTargetWeights(spec, names: names)
+  }
   let dataSpec = args.string("data") ?? "synth"
   let source: ExpressionBatchSource
   if dataSpec == "synth" {
-    source = SynthExpressionSource(threads: Threads.count, canonicalTargets: o.canonicalTargets)
+    source = SynthExpressionSource(
+      threads: Threads.count, canonicalTargets: o.canonicalTargets, targetWeights: o.targetWeights)
   } else if dataSpec.hasPrefix("folders:") {
     source = try FolderExpressionSource(
       directory: String(dataSpec.dropFirst(8)), expressionNames: names)

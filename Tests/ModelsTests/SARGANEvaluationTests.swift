@@ -29,4 +29,25 @@ final class SARGANEvaluationTests: XCTestCase {
     XCTAssertEqual(r.zeroIntensityL1, 0)
     XCTAssertTrue(r.markdown(record: "test", figures: []).contains("changed-region gain"))
   }
+
+  /// A generator that ignores its condition returns the same image for every target, so the
+  /// judge reads each face as one class whatever the target: the accuracies over all targets
+  /// sum to exactly 1, and each target's misreads are the rest. The truth is judged apart from
+  /// the edit, and the canonical truth is named in the table.
+  func testConditionBlindGeneratorIsReadAsOneClassPerFace() throws {
+    let g = SARGANGenerator(config: .lite(expressions: FaceExpression.allCases.count))
+    g.head.weight.assign(Tensor(zeros: g.head.weight.shape))
+    let judge = Judge(
+      attributes: Attribute.allCases.count, expressions: FaceExpression.allCases.count,
+      identityClasses: 4)
+    let r = SARGANEvaluation.run(
+      generator: g, judge: judge, count: 3, canonicalTruth: true, threads: 1)
+    XCTAssertEqual(r.rows.map(\.accuracy).reduce(0, +), 1, accuracy: 1e-9)
+    for row in r.rows {
+      XCTAssertLessThanOrEqual(row.misread?.share ?? 0, 1 - row.accuracy + 1e-9, row.name)
+      XCTAssertEqual(row.misread == nil, row.accuracy == 1, row.name)
+      XCTAssertNotEqual(row.misread?.name, row.name)
+    }
+    XCTAssertTrue(r.markdown(record: "test", figures: []).contains("canonical variant"))
+  }
 }

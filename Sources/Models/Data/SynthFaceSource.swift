@@ -88,16 +88,38 @@ public struct SynthExpressionSource: ExpressionBatchSource {
   public let size: Int
   public let threads: Int
   public let canonicalTargets: Bool
+  /// Relative sampling weight of each target expression, in `FaceExpression` order (nil: all
+  /// equal), so that training can spend more steps on the expressions it draws worst.
+  public let targetWeights: [Float]?
 
+  /// Creates a source; `targetWeights` must hold one non-negative weight per expression, with a
+  /// positive sum.
   public init(
     seed: UInt64 = 2, split: Split = .train, size: Int = 128, threads: Int = 2,
-    canonicalTargets: Bool = false
+    canonicalTargets: Bool = false, targetWeights: [Float]? = nil
   ) {
     self.seed = seed
     self.split = split
     self.size = size
     self.threads = threads
     self.canonicalTargets = canonicalTargets
+    if let w = targetWeights {
+      precondition(w.count == FaceExpression.allCases.count, "one target weight per expression")
+      precondition(w.allSatisfy { $0 >= 0 } && w.reduce(0, +) > 0, "target weights must be ≥ 0")
+    }
+    self.targetWeights = targetWeights
+  }
+
+  /// Draws a target expression, uniformly or by `targetWeights`.
+  private func drawTarget(_ rng: inout EngineRandom) -> FaceExpression {
+    let all = FaceExpression.allCases
+    guard let w = targetWeights else { return all[Int(rng.next() % UInt64(all.count))] }
+    var u = rng.uniform() * w.reduce(0, +)
+    for (k, wk) in w.enumerated() where wk > 0 {
+      if u < wk { return all[k] }
+      u -= wk
+    }
+    return all[w.lastIndex(where: { $0 > 0 })!]
   }
 
   public var expressionNames: [String] { FaceExpression.allCases.map(\.description) }
@@ -117,7 +139,7 @@ public struct SynthExpressionSource: ExpressionBatchSource {
       let neutralSource = rng.uniform() < 0.4
       let se: FaceExpression = neutralSource ? .neutral : all[Int(rng.next() % UInt64(all.count))]
       p.setExpression(se, intensity: 1)
-      let te = all[Int(rng.next() % UInt64(all.count))]
+      let te = drawTarget(&rng)
       var t: Float
       let u = rng.uniform()
       if u < 0.1 {

@@ -11,6 +11,11 @@ public struct SARGANEvaluation {
   public struct Row {
     public var name: String
     public var accuracy: Double
+    /// Judge accuracy on the ground-truth renders themselves: what a perfect edit would score.
+    public var truthAccuracy: Double
+    /// The class the judge most often reads instead of the target, with its share of all edits
+    /// (nil when every edit is read as the target).
+    public var misread: (name: String, share: Double)?
     public var psnr: Double
     public var ssim: Double
     public var identity: Double
@@ -22,6 +27,9 @@ public struct SARGANEvaluation {
   }
 
   public var faces = 0
+  /// Whether the ground truth shows each expression's canonical variant (as for weights trained
+  /// with canonical targets), rather than the identity's own random variant.
+  public var canonicalTruth = false
   public var rows: [Row] = []
   public var sameIdentityLevel = 0.0
   public var intensityMonotonic = 0.0
@@ -31,11 +39,12 @@ public struct SARGANEvaluation {
 
   /// Runs the evaluation on `count` neutral test-split faces.
   public static func run(
-    generator g: SARGANGenerator, judge: Judge, count: Int = 24, threads: Int = 2,
-    log: (String) -> Void = { _ in }
+    generator g: SARGANGenerator, judge: Judge, count: Int = 24, canonicalTruth: Bool = false,
+    threads: Int = 2, log: (String) -> Void = { _ in }
   ) -> SARGANEvaluation {
     var r = SARGANEvaluation()
     r.faces = count
+    r.canonicalTruth = canonicalTruth
     let exprs = FaceExpression.allCases
     let e = exprs.count
     let size = g.config.imageSize
@@ -49,26 +58,36 @@ public struct SARGANEvaluation {
     var gridTiles: [Image] = []
     for (k, expr) in exprs.enumerated() {
       let truth = FaceSynth.render(
-        base.map { $0.with(expr, intensity: 1) }, size: size, threads: threads)
+        base.map { $0.with(expr, intensity: 1, canonical: canonicalTruth) }, size: size,
+        threads: threads)
+      let truthTensor = Image.batchTensor(truth.map { $0.face })
       let (y, mask) = withNoGrad {
         g(x, condition: oneHot([Int](repeating: k, count: count), count: e))
       }
       let (_, logits, emb) = withNoGrad { judge(y) }
       let lv = logits.scalars
+      let truthLogits = withNoGrad { judge(truthTensor).expressions }.scalars
+      var truthCorrect = 0.0
+      var misreads = [Int](repeating: 0, count: e)
       var correct = 0.0
       var psnr = 0.0
       var ssim = 0.0
       var ident = 0.0
       for i in 0..<count {
         let row = lv[(i * e)..<((i + 1) * e)]
-        if row.indices.max(by: { row[$0] < row[$1] })! - i * e == k { correct += 1 }
+        let read = row.indices.max(by: { row[$0] < row[$1] })! - i * e
+        if read == k { correct += 1 } else { misreads[read] += 1 }
+        let t = truthLogits[(i * e)..<((i + 1) * e)]
+        if t.indices.max(by: { t[$0] < t[$1] })! - i * e == k { truthCorrect += 1 }
         let out = Image(tensor: y, index: i)
         psnr += ImageMetrics.psnr(out, truth[i].face)
         ssim += ImageMetrics.ssim(out, truth[i].face)
         ident += cosine(srcEmb, i, emb, i)
       }
       let n = Double(count)
-      let truthTensor = Image.batchTensor(truth.map { $0.face })
+      let worst = misreads.indices.max(by: { misreads[$0] < misreads[$1] })!
+      let misread =
+        misreads[worst] > 0 ? (exprs[worst].description, Double(misreads[worst]) / n) : nil
       let region = SARGANTrainer.changedRegion(from: x, to: truthTensor, threshold: 0.02)
       var gain: Double? = nil
       if region.sum().item > 0 {
@@ -78,8 +97,9 @@ public struct SARGANEvaluation {
       }
       r.rows.append(
         Row(
-          name: expr.description, accuracy: correct / n, psnr: psnr / n, ssim: ssim / n,
-          identity: ident / n, mask: Double(mask.mean().item), regionGain: gain))
+          name: expr.description, accuracy: correct / n, truthAccuracy: truthCorrect / n,
+          misread: misread, psnr: psnr / n, ssim: ssim / n, identity: ident / n,
+          mask: Double(mask.mean().item), regionGain: gain))
       log("\(expr.description): accuracy \(percent(correct / n))")
       for i in 0..<min(4, count) { gridTiles.append(Image(tensor: y, index: i)) }
     }
@@ -126,14 +146,17 @@ public struct SARGANEvaluation {
   public func markdown(record: String, figures: [String]) -> String {
     var s = "## SARGAN-lite\n\n"
     s +=
-      "`visage eval sargan` on \(faces) neutral test-split faces, every target expression at intensity 1, against the renderer's ground truth for the same person. Weights: \(record).\n\n"
+      "`visage eval sargan` on \(faces) neutral test-split faces, every target expression at intensity 1, against the renderer's ground truth for the same person (\(canonicalTruth ? "each expression's canonical variant, which these weights were trained to draw" : "the person's own variant of each expression")). Weights: \(record).\n\n"
     s +=
-      "| target | judge accuracy | PSNR | SSIM | identity | mean attention | changed-region gain |\n|---|---|---|---|---|---|---|\n"
+      "| target | judge accuracy | judge on the truth | most read instead | PSNR | SSIM | identity | mean attention | changed-region gain |\n|---|---|---|---|---|---|---|---|---|\n"
     for row in rows {
       let gain = row.regionGain.map { String(format: "%.1f%%", 100 * $0) } ?? "–"
+      let misread = row.misread.map { "\($0.name) (\(percent($0.share)))" } ?? "–"
       s +=
-        "| \(row.name) | \(percent(row.accuracy)) | \(String(format: "%.2f dB", row.psnr)) | \(String(format: "%.3f", row.ssim)) | \(String(format: "%.3f", row.identity)) | \(String(format: "%.3f", row.mask)) | \(gain) |\n"
+        "| \(row.name) | \(percent(row.accuracy)) | \(percent(row.truthAccuracy)) | \(misread) | \(String(format: "%.2f dB", row.psnr)) | \(String(format: "%.3f", row.ssim)) | \(String(format: "%.3f", row.identity)) | \(String(format: "%.3f", row.mask)) | \(gain) |\n"
     }
+    s +=
+      "\nJudge on the truth: the judge's accuracy on the ground-truth renders, the score a perfect edit would get. Most read instead: the class the judge gives most often to the edits it does not read as the target, with its share of all edits.\n"
     s +=
       "\nChanged-region gain: inside the pixels the expression changes in the ground truth, the share of the input's L1 error to the truth that the edit removed (0%: the input returned unchanged; 100%: the truth; negative: worse than the input). Identity: cosine of judge embeddings between source and edit; the same person in another render scores \(String(format: "%.3f", sameIdentityLevel)). Intensity sweep (happy, 0 → 1): judge logit monotonic for \(percent(intensityMonotonic)) of faces; at intensity 0 the output differs from the input by \(String(format: "%.4f", zeroIntensityL1)) mean absolute error (in [0, 1] units).\n"
     for f in figures { s += "\n![\(f)](\(f))\n" }
