@@ -30,10 +30,11 @@ final class SARGANEvaluationTests: XCTestCase {
     XCTAssertTrue(r.markdown(record: "test", figures: []).contains("changed-region gain"))
   }
 
-  /// A generator that ignores its condition returns the same image for every target, so the
-  /// judge reads each face as one class whatever the target: the accuracies over all targets
-  /// sum to exactly 1, and each target's misreads are the rest. The truth is judged apart from
-  /// the edit, and the canonical truth is named in the table.
+  /// A generator that ignores its condition is read as one class per face.
+  ///
+  /// It returns the same image for every target, so the judge reads each face as one class
+  /// whatever the target: the accuracies over all targets sum to exactly 1, and each target's
+  /// misreads are the rest. The canonical truth is named in the table.
   func testConditionBlindGeneratorIsReadAsOneClassPerFace() throws {
     let g = SARGANGenerator(config: .lite(expressions: FaceExpression.allCases.count))
     g.head.weight.assign(Tensor(zeros: g.head.weight.shape))

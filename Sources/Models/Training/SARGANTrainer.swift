@@ -30,8 +30,10 @@ public struct SARGANOptions: Codable, Sendable, Equatable {
   /// Whether synthetic targets show each expression's canonical variant (recorded here so the
   /// weight metadata says what the generator was trained to draw; see `SynthExpressionSource`).
   public var canonicalTargets = false
-  /// Sampling weights of the synthetic target expressions (nil: uniform; see
-  /// `SynthExpressionSource.targetWeights`). Optional so that older metadata still decodes.
+  /// Sampling weights of the synthetic target expressions.
+  ///
+  /// nil samples uniformly (see `SynthExpressionSource.targetWeights`). Optional so that older
+  /// metadata still decodes.
   public var targetWeights: [Float]? = nil
   /// WGAN adversarial weight; 0 skips the discriminator entirely.
   public var lambdaAdversarial: Float = 1
