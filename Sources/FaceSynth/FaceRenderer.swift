@@ -343,6 +343,8 @@ enum FaceRenderer {
             let q = ex * ex * 5 + ey * ey * 12
             if q < 4 {
               ao *= 1 - 0.38 * expf(-q * 1.5)
+              // The brow ridge and the cheek hide part of the key light from the recessed socket.
+              shadow *= 1 - 0.3 * expf(-q * 2)
               ny -= 0.25 * ey * expf(-q)
               if g.eyeshadowAmount > 0 {
                 let ez: Float = ey + 0.12
@@ -421,7 +423,8 @@ enum FaceRenderer {
               Rasterizer.coverage(dB, px)
               * (0.7 + 0.3 * hairTex.value(u * 80 + 5, v * 25))
             if bA > 0 {
-              let bc = g.browColour * (0.5 + 0.5 * sh.irradiance(n, shadow: 1, ao: 1).y)
+              // Brow hairs lie on the skin: they get its light, the hair's cast shadow included.
+              let bc = g.browColour * sh.irradiance(n, shadow: shadow, ao: ao)
               c = c + (bc - c) * bA
               if bA > 0.45 { lab = i == 0 ? FaceClass.lBrow.rawValue : FaceClass.rBrow.rawValue }
               featureInk = max(featureInk, bA * 0.9)
@@ -479,7 +482,8 @@ enum FaceRenderer {
               let catchA = Rasterizer.coverage((lx * lx + ly * ly).squareRoot() - 0.022, px)
               e = e + (SIMD3<Float>(repeating: 1.4) - e) * catchA * 0.9
               let lidShadow = 1 - 0.55 * expf(-max(0, v - upY) / 0.05)
-              let light = sh.irradiance(SIMD3<Float>(0, 0, 1), shadow: 1, ao: 1)
+              // The eye sits in the socket: it gets the socket's light, not the open face's.
+              let light = sh.irradiance(SIMD3<Float>(0, 0, 1), shadow: shadow, ao: ao)
               e = e * light * lidShadow
               c = c + (e - c) * eA
               if eA > 0.5 { lab = i == 0 ? FaceClass.lEye.rawValue : FaceClass.rEye.rawValue }

@@ -228,11 +228,6 @@ struct FaceRig: Sendable {
     }
     hairWave = t.hairStyle == 4 ? 1 : 0
     hairColour = FaceRig.hairColour(a, shade: t.hairShade, hue: t.hairHue, old: old)
-    // Brows are darker than light hair (blond and gray heads rarely have brows as light as the
-    // hair), so the brow line reads on every skin tone.
-    let lightBrow: SIMD3<Float> = hairColour * 0.7
-    let darkBrow: SIMD3<Float> = hairColour * 0.3 + SIMD3<Float>(0.04, 0.028, 0.018)
-    browColour = pointwiseMin(lightBrow, darkBrow) + SIMD3<Float>(repeating: 0.003)
 
     beard = visibility(1 - a[Attribute.noBeard.rawValue])
     stubble = 0.22 * male * t.stubble
@@ -258,6 +253,7 @@ struct FaceRig: Sendable {
     }
     skin = base * base
     facialHair = FaceRig.facialHairColour(hair: hairColour * 0.45, skin: skin)
+    browColour = FaceRig.browColour(hair: hairColour, skin: skin)
     redness = t.redness * (1 - 0.6 * pale)
     freckles = t.freckles
     // Lips: redder than skin; on dark skin they get a lighter pink-brown so mouth shapes
@@ -297,6 +293,21 @@ struct FaceRig: Sendable {
     }
     let c = total > 0 ? sum / total : protos[2]
     return c * c
+  }
+
+  /// Brow colour (linear RGB): darker than light hair, and always darker than the skin.
+  ///
+  /// Blond and gray heads rarely have brows as light as the hair, and brows on dark skin are
+  /// darker than the skin whatever the hair colour: a light brow on dark skin made the brow
+  /// band brighter than the cheeks, the opposite of a real face.
+  static func browColour(hair: SIMD3<Float>, skin: SIMD3<Float>) -> SIMD3<Float> {
+    func luminance(_ c: SIMD3<Float>) -> Float { 0.2126 * c.x + 0.7152 * c.y + 0.0722 * c.z }
+    let lightBrow: SIMD3<Float> = hair * 0.7
+    let darkBrow: SIMD3<Float> = hair * 0.3 + SIMD3<Float>(0.04, 0.028, 0.018)
+    let brow = pointwiseMin(lightBrow, darkBrow) + SIMD3<Float>(repeating: 0.003)
+    let cap = 0.45 * luminance(skin)
+    let b = max(luminance(brow), 1e-4)
+    return b > cap ? brow * (cap / b) : brow
   }
 
   /// Facial-hair colour (linear RGB) with a luminance contrast floor against the skin.

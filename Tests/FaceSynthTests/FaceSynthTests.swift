@@ -190,6 +190,47 @@ final class FaceSynthTests: XCTestCase {
     }
   }
 
+  /// Brows are darker than the skin around them on every skin tone and hair colour.
+  ///
+  /// Light brows on dark skin made the brow band brighter than the cheeks, the opposite of a
+  /// real face, and a face detector trained on photographs missed those faces. The skin compared
+  /// is the forehead and lid skin in the brows' columns, a few rows above and below them.
+  func testBrowsAreDarkerThanSkinForEveryHairColour() {
+    for hair in Attribute.hairColours {
+      var overrides: [Attribute: Float] = [.paleSkin: 0, .eyeglasses: 0, .bangs: 0]
+      for h in Attribute.hairColours { overrides[h] = h == hair ? 1 : 0 }
+      for index in 0..<12 {
+        let s = FaceSynth.sample(
+          index: index, seed: 21, split: .train, attributeOverrides: overrides)
+        let n = s.size
+        let p = s.face.pixels
+        func luminance(_ i: Int) -> Float {
+          0.2126 * p[3 * i] + 0.7152 * p[3 * i + 1] + 0.0722 * p[3 * i + 2]
+        }
+        let browPixels = (0..<(n * n)).filter {
+          let c = FaceClass(rawValue: s.parsing[$0])
+          return c == .lBrow || c == .rBrow
+        }
+        let what = "\(hair), identity \(index)"
+        XCTAssertGreaterThan(browPixels.count, 10, what)
+        guard let top = browPixels.map({ $0 / n }).min(),
+          let bottom = browPixels.map({ $0 / n }).max(),
+          let left = browPixels.map({ $0 % n }).min(), let right = browPixels.map({ $0 % n }).max()
+        else { continue }
+        let margin = max(2, n / 32)
+        var skin: [Float] = []
+        for y in max(0, top - margin)...min(n - 1, bottom + margin) {
+          for x in left...right where FaceClass(rawValue: s.parsing[y * n + x]) == .skin {
+            skin.append(luminance(y * n + x))
+          }
+        }
+        XCTAssertGreaterThan(skin.count, 10, what)
+        let brow = browPixels.map(luminance).reduce(0, +) / Float(browPixels.count)
+        XCTAssertLessThan(brow, 0.9 * skin.reduce(0, +) / Float(max(skin.count, 1)), what)
+      }
+    }
+  }
+
   /// The backdrop does not follow the face's metering: a dark face lifted by the camera keeps
   /// the backdrop its pale twin has, so backdrop brightness says nothing about the skin.
   func testBackdropIsIndependentOfSkinTone() {
