@@ -2,11 +2,31 @@
 // Visage: a terminal face editor with its own neural engine.
 import PackageDescription
 
-/// Release builds enable AVX2/FMA on x86-64 hosts only; other hosts build with defaults.
 #if arch(x86_64)
-  let cpuFlags: [SwiftSetting] = [
-    .unsafeFlags(["-target-cpu", "haswell"], .when(configuration: .release))
-  ]
+  import Foundation
+
+  /// Whether the build host has AVX-512 (read from /proc/cpuinfo; false where it is absent).
+  let hostHasAVX512: Bool = {
+    guard let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else {
+      return false
+    }
+    return info.split(separator: "\n").contains {
+      $0.hasPrefix("flags") && $0.split(separator: " ").contains("avx512f")
+    }
+  }()
+
+  /// `VISAGE_PORTABLE=1` builds a binary for any AVX2 machine (to run on another host).
+  let portable = ProcessInfo.processInfo.environment["VISAGE_PORTABLE"] != nil
+
+  /// Release builds target the host CPU on AVX-512 hosts (Visage is built where it runs) and
+  /// enable the 16-lane convolution kernel; other x86-64 hosts get AVX2/FMA (Haswell).
+  let cpuFlags: [SwiftSetting] =
+    hostHasAVX512 && !portable
+    ? [
+      .unsafeFlags(["-target-cpu", "native"], .when(configuration: .release)),
+      .define("VISAGE_AVX512", .when(configuration: .release)),
+    ]
+    : [.unsafeFlags(["-target-cpu", "haswell"], .when(configuration: .release))]
 #else
   let cpuFlags: [SwiftSetting] = []
 #endif

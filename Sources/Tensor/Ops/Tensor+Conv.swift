@@ -57,6 +57,10 @@ extension Tensor {
         } else {
           Parallel.parts(n * bands) { _, units in run(units) }
         }
+      } else if Conv3x3.applies(g, outChannels: outC) {
+        Conv3x3.forward(
+          x.storage.base, n: n, channels: g.channels, height: g.height, width: g.width,
+          weight.storage.base, outChannels: outC, y)
       } else {
         ConvGemm.forward(
           x.storage.base, n: n, g, weight.storage.base, outChannels: outC, y)
@@ -116,6 +120,12 @@ extension Tensor {
         }
         return
       }
+      if Conv3x3.applies(g, outChannels: outC) {
+        Conv3x3.inputGrad(
+          gy.storage.base, n: n, channels: g.channels, height: g.height, width: g.width,
+          weight.storage.base, outChannels: outC, dx)
+        return
+      }
       ConvGemm.inputGrad(gy.storage.base, n: n, g, weight.storage.base, outChannels: outC, dx)
     }
     let wShape = weight.shape
@@ -147,6 +157,12 @@ extension Tensor {
           DirectConv.weightGrad(
             x.storage.base + i * inSize, gy.storage.base + i * outSize, g, outChannels: outC, dw)
         }
+        return
+      }
+      if Conv3x3.weightGradApplies(g, outChannels: outC) {
+        Conv3x3.weightGrad(
+          x.storage.base, gy.storage.base, n: n, channels: g.channels, height: g.height,
+          width: g.width, outChannels: outC, dw)
         return
       }
       ConvGemm.weightGrad(x.storage.base, gy.storage.base, n: n, g, outChannels: outC, dw)

@@ -1,0 +1,109 @@
+// The direct 3×3 convolution against plain sums: forward, input gradient and weight gradient,
+// on odd sizes, channel counts that are not multiples of the tile, one and two threads.
+
+import Tensor
+import TestSupport
+import XCTest
+
+final class Conv3x3Tests: XCTestCase {
+  /// Zero-padded `x[i][c][y][x]` of an `[n, c, h, w]` array.
+  func at(_ a: [Float], _ i: Int, _ ch: Int, _ y: Int, _ x: Int, c: Int, h: Int, w: Int) -> Float {
+    y < 0 || y >= h || x < 0 || x >= w ? 0 : a[((i * c + ch) * h + y) * w + x]
+  }
+
+  func check(n: Int, c: Int, o: Int, h: Int, w: Int, threads: Int, seed: UInt64) {
+    let saved = Threads.count
+    Threads.configure(threads)
+    defer { Threads.configure(saved) }
+    var rng = SplitMix64(seed: seed)
+    let xs = Tensor.randomNormal([n, c, h, w], using: &rng).scalars
+    let ws = Tensor.randomNormal([o, c, 3, 3], using: &rng).scalars
+    let gys = Tensor.randomNormal([n, o, h, w], using: &rng).scalars
+    // Plain sums.
+    var y = [Float](repeating: 0, count: n * o * h * w)
+    var dx = [Float](repeating: 0, count: n * c * h * w)
+    var dw = [Float](repeating: 0, count: o * c * 9)
+    for i in 0..<n {
+      for oc in 0..<o {
+        for yy in 0..<h {
+          for xx in 0..<w {
+            let g = gys[((i * o + oc) * h + yy) * w + xx]
+            var s: Float = 0
+            for ch in 0..<c {
+              for k in 0..<9 {
+                let (iy, ix) = (yy + k / 3 - 1, xx + k % 3 - 1)
+                let wv = ws[(oc * c + ch) * 9 + k]
+                let xv = at(xs, i, ch, iy, ix, c: c, h: h, w: w)
+                s += wv * xv
+                dw[(oc * c + ch) * 9 + k] += g * xv
+                if iy >= 0 && iy < h && ix >= 0 && ix < w {
+                  dx[((i * c + ch) * h + iy) * w + ix] += g * wv
+                }
+              }
+            }
+            y[((i * o + oc) * h + yy) * w + xx] = s
+          }
+        }
+      }
+    }
+    var fy = [Float](repeating: .nan, count: y.count)
+    var fdx = [Float](repeating: .nan, count: dx.count)
+    var fdw = [Float](repeating: .nan, count: dw.count)
+    xs.withUnsafeBufferPointer { xp in
+      ws.withUnsafeBufferPointer { wp in
+        gys.withUnsafeBufferPointer { gp in
+          fy.withUnsafeMutableBufferPointer {
+            Conv3x3.forward(
+              xp.baseAddress!, n: n, channels: c, height: h, width: w, wp.baseAddress!,
+              outChannels: o, $0.baseAddress!)
+          }
+          fdx.withUnsafeMutableBufferPointer {
+            Conv3x3.inputGrad(
+              gp.baseAddress!, n: n, channels: c, height: h, width: w, wp.baseAddress!,
+              outChannels: o, $0.baseAddress!)
+          }
+          fdw.withUnsafeMutableBufferPointer {
+            Conv3x3.weightGrad(
+              xp.baseAddress!, gp.baseAddress!, n: n, channels: c, height: h, width: w,
+              outChannels: o, $0.baseAddress!)
+          }
+        }
+      }
+    }
+    let what = "n \(n), \(c) -> \(o), \(h)x\(w), \(threads) threads"
+    assertClose(Tensor(fy, shape: [y.count]), Tensor(y, shape: [y.count]), atol: 1e-4, what)
+    assertClose(Tensor(fdx, shape: [dx.count]), Tensor(dx, shape: [dx.count]), atol: 1e-4, what)
+    assertClose(Tensor(fdw, shape: [dw.count]), Tensor(dw, shape: [dw.count]), atol: 1e-3, what)
+  }
+
+  func testMatchesPlainSumsOnOddShapes() {
+    check(n: 1, c: 3, o: 5, h: 1, w: 1, threads: 1, seed: 1)
+    check(n: 2, c: 9, o: 13, h: 5, w: 7, threads: 1, seed: 2)
+    check(n: 3, c: 8, o: 16, h: 11, w: 4, threads: 2, seed: 3)
+    check(n: 1, c: 17, o: 8, h: 9, w: 9, threads: 2, seed: 4)
+    check(n: 1, c: 8, o: 8, h: 40, w: 3, threads: 2, seed: 5)
+    check(n: 1, c: 8, o: 9, h: 90, w: 200, threads: 1, seed: 6)  // several bands by size
+  }
+
+  /// The public conv ops agree with this kernel wherever they choose it, and with im2col where
+  /// they do not (a 3×3 window with stride 2 never takes it).
+  func testChosenOnlyForThreeByThreeStrideOne() {
+    let g = ConvGeometry(
+      channels: 16, height: 16, width: 16, kernelH: 3, kernelW: 3, padding: 1)
+    XCTAssertEqual(Conv3x3.applies(g, outChannels: 16), Conv3x3.enabled)
+    XCTAssertFalse(Conv3x3.weightGradApplies(g, outChannels: 16))
+    var large = g
+    (large.height, large.width) = (64, 64)
+    XCTAssertEqual(Conv3x3.weightGradApplies(large, outChannels: 16), Conv3x3.enabled)
+    var s2 = g
+    s2.stride = 2
+    XCTAssertFalse(Conv3x3.applies(s2, outChannels: 16))
+    var p0 = g
+    p0.padding = 0
+    XCTAssertFalse(Conv3x3.applies(p0, outChannels: 16))
+    XCTAssertFalse(Conv3x3.applies(g, outChannels: 3))
+    var small = g
+    small.height = 8
+    XCTAssertFalse(Conv3x3.applies(small, outChannels: 16))
+  }
+}
