@@ -82,6 +82,7 @@ final class Conv3x3Tests: XCTestCase {
     check(n: 3, c: 8, o: 16, h: 11, w: 4, threads: 2, seed: 3)
     check(n: 1, c: 17, o: 8, h: 9, w: 9, threads: 2, seed: 4)
     check(n: 1, c: 8, o: 8, h: 40, w: 3, threads: 2, seed: 5)
+    check(n: 1, c: 9, o: 20, h: 12, w: 10, threads: 2, seed: 7)  // output channels split
     check(n: 1, c: 8, o: 9, h: 90, w: 200, threads: 1, seed: 6)  // several bands by size
   }
 

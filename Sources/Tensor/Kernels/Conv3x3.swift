@@ -1,5 +1,11 @@
 // Direct 3×3 stride-1 convolution (padding 1) on a padded-width grid, without im2col.
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// Direct 3×3, stride-1, padding-1 convolution for NCHW tensors.
 ///
 /// Each image is copied once into a zero-padded plane per channel, `(H+2)` rows of
@@ -20,17 +26,19 @@ public enum Conv3x3 {
   /// Output channels per tile.
   static let tileChannels = 8
 
-  /// Whether the build's vector unit runs the 16-lane tile in registers (AVX-512 hosts).
+  /// Whether the direct kernels (this one and ``PhaseConv``) are used.
   ///
-  /// Elsewhere the tile would spill and im2col + GEMM is faster, so the kernel is not chosen
-  /// (it stays correct, and tests call it directly).
-  public static var enabled: Bool {
+  /// True on builds whose vector unit runs the 16-lane tile in registers (AVX-512 hosts, see
+  /// Package.swift); elsewhere the tile would spill and im2col + GEMM is faster, so the
+  /// kernels are not chosen (they stay correct, and tests call them directly).
+  /// `VISAGE_DIRECT_CONV=0` turns them off to compare with im2col + GEMM.
+  public static let enabled: Bool = {
     #if VISAGE_AVX512
-      return true
+      return getenv("VISAGE_DIRECT_CONV").map { String(cString: $0) } != "0"
     #else
       return false
     #endif
-  }
+  }()
 
   /// Whether `g` with `outChannels` output channels takes this kernel.
   ///
@@ -109,19 +117,22 @@ public enum Conv3x3 {
     return max(1, min(h, fit, share))
   }
 
-  /// Runs `body(part, image, rows, scratch)` over (image, band of output rows) units split
-  /// over the threads in one parallel region; `scratch` holds `scratchCount` floats per part.
+  /// Runs `body(part, image, rows, group, scratch)` over (image, band of output rows, group)
+  /// units split over the threads in one parallel region; `scratch` holds `scratchCount`
+  /// floats per part.
   private static func forEachBand(
-    images n: Int, h: Int, rowsPerBand: Int, scratchCount: Int,
-    _ body: (_ part: Int, _ image: Int, _ rows: Range<Int>, _ scratch: UnsafeMutablePointer<Float>)
-      -> Void
+    images n: Int, h: Int, rowsPerBand: Int, groups: Int = 1, scratchCount: Int,
+    _ body: (
+      _ part: Int, _ image: Int, _ rows: Range<Int>, _ group: Int,
+      _ scratch: UnsafeMutablePointer<Float>
+    ) -> Void
   ) {
     let bands = (h + rowsPerBand - 1) / rowsPerBand
-    Parallel.parts(n * bands) { part, units in
+    Parallel.parts(n * bands * groups) { part, units in
       Scratch.with(scratchCount) { scratch in
         for u in units {
-          let (i, b) = (u / bands, u % bands)
-          body(part, i, (b * rowsPerBand)..<min(h, (b + 1) * rowsPerBand), scratch)
+          let (i, b, g) = (u / (bands * groups), (u / groups) % bands, u % groups)
+          body(part, i, (b * rowsPerBand)..<min(h, (b + 1) * rowsPerBand), g, scratch)
         }
       }
     }
@@ -188,7 +199,7 @@ public enum Conv3x3 {
     acc.initialize(repeating: 0, count: parts * taps)
     forEachBand(
       images: n, h: h, rowsPerBand: rowsPerBand, scratchCount: c * l.plane + o * l.positions
-    ) { part, i, rows, scratch in
+    ) { part, i, rows, _, scratch in
       let xpad = scratch
       let gext = scratch + c * l.plane
       padBand(x + i * c * h * w, channels: c, h: h, w: w, rows: rows, l, into: xpad)
@@ -306,23 +317,31 @@ public enum Conv3x3 {
     let packed = BufferPool.shared.take(packedCount)
     defer { BufferPool.shared.give(packed, packedCount) }
     packWeights(packed, o8)
-    let rowsPerBand = bandRows(channels: c, h: h, w: w, images: n)
+    // With fewer images than threads, small maps split their output channels between the
+    // threads (each pads the same band) rather than cutting the map into thin bands, whose
+    // one-row halos and part-filled tiles cost more than a second copy of the input.
+    let blocks = o8 / tileChannels
+    let thin = n < Threads.count && h < 16 * Threads.count && blocks >= Threads.count
+    let groups = thin ? Threads.count : 1
+    let rowsPerBand = bandRows(channels: c, h: h, w: w, images: thin ? Threads.count : n)
     let l = Layout(rows: rowsPerBand, w: w)
     forEachBand(
-      images: n, h: h, rowsPerBand: rowsPerBand, scratchCount: c * l.plane + o8 * l.positions
-    ) { _, i, rows, scratch in
+      images: n, h: h, rowsPerBand: rowsPerBand, groups: groups,
+      scratchCount: c * l.plane + o8 * l.positions
+    ) { _, i, rows, group, scratch in
       let pad = scratch
       let ext = scratch + c * l.plane
       padBand(x + i * c * h * w, channels: c, h: h, w: w, rows: rows, l, into: pad)
       let used = rows.count * l.wp
+      let mine = (blocks * group / groups)..<(blocks * (group + 1) / groups)
       for q0 in stride(from: 0, to: used, by: tileWidth) {
-        for ob in 0..<(o8 / tileChannels) {
+        for ob in mine {
           tile(
             pad, plane: l.plane, channels: c, wp: l.wp, packed + ob * c * 9 * tileChannels,
             ext + ob * tileChannels * l.positions, ldy: l.positions, q0: q0)
         }
       }
-      for oc in 0..<o {
+      for oc in (mine.lowerBound * tileChannels)..<min(o, mine.upperBound * tileChannels) {
         let src = ext + oc * l.positions
         let dst = y + ((i * o + oc) * h + rows.lowerBound) * w
         for r in 0..<rows.count { (dst + r * w).update(from: src + r * l.wp, count: w) }

@@ -57,6 +57,8 @@ extension Tensor {
         } else {
           Parallel.parts(n * bands) { _, units in run(units) }
         }
+      } else if PhaseConv.applies(g, outChannels: outC) {
+        PhaseConv.forward(x.storage.base, n: n, g, weight.storage.base, outChannels: outC, y)
       } else if Conv3x3.applies(g, outChannels: outC) {
         Conv3x3.forward(
           x.storage.base, n: n, channels: g.channels, height: g.height, width: g.width,
@@ -118,6 +120,10 @@ extension Tensor {
               dx + i * inSize)
           }
         }
+        return
+      }
+      if PhaseConv.applies(g, outChannels: outC) {
+        PhaseConv.inputGrad(gy.storage.base, n: n, g, weight.storage.base, outChannels: outC, dx)
         return
       }
       if Conv3x3.applies(g, outChannels: outC) {

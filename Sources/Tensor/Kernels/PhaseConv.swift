@@ -1,0 +1,454 @@
+// Direct strided convolution on phase planes (space-to-depth), without im2col.
+
+/// Direct convolution for strided windows, NCHW.
+///
+/// It serves the 4×4, stride-2 layers of encoders and discriminators, and their adjoint, the
+/// transposed convolution of decoders.
+/// A stride-`s` window reads input pixel `(s·i + ky − p, s·j + kx − p)` for output `(i, j)`.
+/// Splitting the zero-padded input into `s²` phase planes, `x'[(dy, dx, c)][i][j] =
+/// xpad[c][s·i + dy][s·j + dx]`, turns it into a stride-1 window: tap `(ky, kx)` reads phase
+/// `(ky mod s, kx mod s)` at offset `(ky / s, kx / s)`. A 4×4 stride-2 window becomes four
+/// phases of 2×2 taps, with no tap wasted. On the phase planes, laid out with their own row
+/// length `Wp` end to end, every tap is one flat offset `a·Wp + b`, and the same register tile as
+/// ``Conv3x3`` (8 output channels × 32 positions) streams the planes and their taps. The input
+/// gradient runs the tile the other way: each output phase plane gathers `gy` through the taps
+/// of its phase, then the phase planes are interleaved back into the image.
+public enum PhaseConv {
+  static let tileWidth = 32
+  static let tileChannels = 8
+
+  /// Whether `g` with `outChannels` output channels takes this kernel (AVX-512 builds; 4×4,
+  /// stride 2, padding 1, output maps from 16×16).
+  public static func applies(_ g: ConvGeometry, outChannels o: Int) -> Bool {
+    Conv3x3.enabled && matches(g) && g.kernelH == 4 && g.stride == 2 && g.padding == 1
+      && g.channels >= tileChannels && o >= tileChannels && g.outH * g.outW >= 256
+  }
+
+  /// Whether `g` is a window this kernel computes: square, stride 2 or more, no dilation.
+  public static func matches(_ g: ConvGeometry) -> Bool {
+    g.kernelH == g.kernelW && g.stride >= 2 && g.dilation == 1 && g.padding < g.kernelH
+  }
+
+  /// The phase-plane geometry of one window.
+  struct Plan {
+    let s: Int
+    let p: Int
+    let h: Int
+    let w: Int
+    let outH: Int
+    let outW: Int
+    /// Phase plane size: `ceil((H + 2p) / s)` × `ceil((W + 2p) / s)`.
+    let hp: Int
+    let wp: Int
+    /// Largest tap offset in phase rows (and columns): `(k − 1) / s`.
+    let amax: Int
+    /// Taps `(ky, kx)` of each phase `dy·s + dx`.
+    let taps: [[(ky: Int, kx: Int)]]
+
+    init(_ g: ConvGeometry) {
+      s = g.stride
+      p = g.padding
+      h = g.height
+      w = g.width
+      outH = g.outH
+      outW = g.outW
+      hp = (g.height + 2 * g.padding + s - 1) / s
+      wp = (g.width + 2 * g.padding + s - 1) / s
+      amax = (g.kernelH - 1) / s
+      var t = [[(ky: Int, kx: Int)]](repeating: [], count: s * s)
+      for ky in 0..<g.kernelH {
+        for kx in 0..<g.kernelW { t[(ky % s) * s + kx % s].append((ky, kx)) }
+      }
+      taps = t
+    }
+  }
+
+  /// One run of input planes that share a tap list (`offsets[tapStart ..< tapStart + tapCount]`).
+  struct Segment {
+    var start: Int
+    var count: Int
+    var tapStart: Int
+    var tapCount: Int
+  }
+
+  /// y (`[n, O, OH, OW]`) = conv(x (`[n, C, H, W]`), w (`[O, C, k, k]`)) for geometry `g`;
+  /// overwrites y.
+  public static func forward(
+    _ x: UnsafePointer<Float>, n: Int, _ g: ConvGeometry, _ weight: UnsafePointer<Float>,
+    outChannels o: Int, _ y: UnsafeMutablePointer<Float>
+  ) {
+    let pl = Plan(g)
+    let c = g.channels
+    let k = g.kernelH
+    let s2 = pl.s * pl.s
+    let o8 = (o + tileChannels - 1) / tileChannels * tileChannels
+    let blocks = o8 / tileChannels
+    // Tap offsets on the phase planes, phase after phase; one segment per phase.
+    var offsets: [Int] = []
+    var segments: [Segment] = []
+    for ph in 0..<s2 {
+      segments.append(
+        Segment(start: ph * c, count: c, tapStart: offsets.count, tapCount: pl.taps[ph].count))
+      for t in pl.taps[ph] { offsets.append((t.ky / pl.s) * pl.wp + t.kx / pl.s) }
+    }
+    // Weights `[O8/8][phase][C][tap][8]`, in the tile's reading order.
+    let packedCount = o8 * c * k * k
+    let packed = BufferPool.shared.take(packedCount)
+    defer { BufferPool.shared.give(packed, packedCount) }
+    var q = packed
+    for ob in 0..<blocks {
+      for ph in 0..<s2 {
+        for ch in 0..<c {
+          for t in pl.taps[ph] {
+            for j in 0..<tileChannels {
+              let oc = ob * tileChannels + j
+              q[j] = oc < o ? weight[((oc * c + ch) * k + t.ky) * k + t.kx] : 0
+            }
+            q += tileChannels
+          }
+        }
+      }
+    }
+    let rowsPerBand = bandRows(planes: s2 * c, rowLength: pl.wp, rows: pl.outH, images: n)
+    let positions = roundUp(rowsPerBand * pl.wp)
+    let plane = positions + pl.amax * pl.wp + pl.amax
+    let planes = s2 * c
+    offsets.withUnsafeBufferPointer { offs in
+      segments.withUnsafeBufferPointer { segs in
+        forEachBand(
+          images: n, rows: pl.outH, rowsPerBand: rowsPerBand,
+          scratchCount: planes * plane + o8 * positions
+        ) { i, rows, scratch in
+          let xp = scratch
+          let ext = scratch + planes * plane
+          fillPhases(
+            x + i * c * g.height * g.width, channels: c, pl, rows: rows, plane: plane, into: xp)
+          let used = rows.count * pl.wp
+          for q0 in stride(from: 0, to: used, by: tileWidth) {
+            for ob in 0..<blocks {
+              tile(
+                xp, plane: plane, segs, offs.baseAddress!,
+                packed + ob * c * k * k * tileChannels, ext + ob * tileChannels * positions,
+                ldy: positions, q0: q0)
+            }
+          }
+          for oc in 0..<o {
+            let src = ext + oc * positions
+            let dst = y + ((i * o + oc) * pl.outH + rows.lowerBound) * pl.outW
+            for r in 0..<rows.count {
+              (dst + r * pl.outW).update(from: src + r * pl.wp, count: pl.outW)
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /// dx (`[n, C, H, W]`) for gy (`[n, O, OH, OW]`) and w (`[O, C, k, k]`); overwrites dx.
+  ///
+  /// The adjoint of ``forward`` (and the forward pass of the transposed convolution): phase
+  /// plane `(dy, dx, c)` of dx at `(i, j)` sums `w[o][c][ky][kx] · gy[o][i − ky/s][j − kx/s]`
+  /// over the taps of its phase, then the planes are interleaved into dx.
+  public static func inputGrad(
+    _ gy: UnsafePointer<Float>, n: Int, _ g: ConvGeometry, _ weight: UnsafePointer<Float>,
+    outChannels o: Int, _ dx: UnsafeMutablePointer<Float>
+  ) {
+    let pl = Plan(g)
+    let c = g.channels
+    let k = g.kernelH
+    let s2 = pl.s * pl.s
+    let c8 = (c + tileChannels - 1) / tileChannels * tileChannels
+    let blocks = c8 / tileChannels
+    // gy is read on a grid padded by `amax` rows above and columns left: row length `wg`.
+    let wg = pl.wp + pl.amax
+    var offsets: [Int] = []
+    var segments: [Segment] = []
+    for ph in 0..<s2 {
+      segments.append(
+        Segment(start: 0, count: o, tapStart: offsets.count, tapCount: pl.taps[ph].count))
+      for t in pl.taps[ph] {
+        offsets.append((pl.amax - t.ky / pl.s) * wg + pl.amax - t.kx / pl.s)
+      }
+    }
+    // Weights `[phase][C8/8][O][tap][8]`.
+    let packedCount = s2 * c8 * o * k * k
+    let packed = BufferPool.shared.take(packedCount)
+    defer { BufferPool.shared.give(packed, packedCount) }
+    var q = packed
+    var phaseWeights: [Int] = []
+    for ph in 0..<s2 {
+      phaseWeights.append(q - packed)
+      for cb in 0..<blocks {
+        for oc in 0..<o {
+          for t in pl.taps[ph] {
+            for j in 0..<tileChannels {
+              let ch = cb * tileChannels + j
+              q[j] = ch < c ? weight[((oc * c + ch) * k + t.ky) * k + t.kx] : 0
+            }
+            q += tileChannels
+          }
+        }
+      }
+    }
+    let rowsPerBand = bandRows(planes: o, rowLength: wg, rows: pl.hp, images: n)
+    let positions = roundUp(rowsPerBand * wg)
+    let plane = positions + pl.amax * wg + pl.amax
+    let outPlanes = s2 * c8
+    offsets.withUnsafeBufferPointer { offs in
+      segments.withUnsafeBufferPointer { segs in
+        forEachBand(
+          images: n, rows: pl.hp, rowsPerBand: rowsPerBand,
+          scratchCount: o * plane + outPlanes * positions
+        ) { i, rows, scratch in
+          let gp = scratch
+          let ext = scratch + o * plane
+          padGradient(
+            gy + i * o * pl.outH * pl.outW, channels: o, pl, rows: rows, wg: wg,
+            plane: plane, into: gp)
+          let used = rows.count * wg
+          for ph in 0..<s2 {
+            let seg = UnsafeBufferPointer(rebasing: segs[ph...ph])
+            let tapCount = pl.taps[ph].count
+            for q0 in stride(from: 0, to: used, by: tileWidth) {
+              for cb in 0..<blocks {
+                tile(
+                  gp, plane: plane, seg, offs.baseAddress!,
+                  packed + phaseWeights[ph] + cb * o * tapCount * tileChannels,
+                  ext + (ph * c8 + cb * tileChannels) * positions, ldy: positions, q0: q0)
+              }
+            }
+          }
+          // Interleave: dx[c][s·i + dy − p][s·j + dx − p] = plane (dy, dx, c) at (i, j).
+          let image = dx + i * c * pl.h * pl.w
+          for dy in 0..<pl.s {
+            for ch in 0..<c {
+              for (t, r) in rows.enumerated() {
+                let yy = pl.s * r + dy - pl.p
+                if yy < 0 || yy >= pl.h { continue }
+                interleave(
+                  ext + ((dy * pl.s) * c8 + ch) * positions + t * wg,
+                  phaseStride: c8 * positions, pl,
+                  into: image + (ch * pl.h + yy) * pl.w)
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /// One row of dx from the `s` column phases of a phase row.
+  ///
+  /// `row[x] = phase ((x + p) mod s) at column (x + p) / s`, where phase `e` starts at
+  /// `lines + e·phaseStride`. Stride 2 writes 32 columns at a time (two 16-lane loads,
+  /// interleaved).
+  @inline(__always)
+  private static func interleave(
+    _ lines: UnsafePointer<Float>, phaseStride: Int, _ pl: Plan,
+    into row: UnsafeMutablePointer<Float>
+  ) {
+    var done = 0..<0
+    if pl.s == 2 {
+      // Column m of both phases lands at x = 2m − p and 2m − p + 1.
+      var m = (pl.p + 1) / 2
+      let first = 2 * m - pl.p
+      while m + 16 <= pl.wp && 2 * m - pl.p + 31 < pl.w {
+        var v = SIMD32<Float>()
+        v.evenHalf = load(lines + m)
+        v.oddHalf = load(lines + phaseStride + m)
+        UnsafeMutableRawPointer(row + 2 * m - pl.p).storeBytes(of: v, as: SIMD32<Float>.self)
+        m += 16
+      }
+      done = first..<max(first, 2 * m - pl.p)
+    }
+    for x in 0..<pl.w where !done.contains(x) {
+      let e = (x + pl.p) % pl.s
+      row[x] = lines[e * phaseStride + (x + pl.p) / pl.s]
+    }
+  }
+
+  /// Rounds up to whole tiles.
+  static func roundUp(_ v: Int) -> Int { (v + tileWidth - 1) / tileWidth * tileWidth }
+
+  /// Bytes of padded input per band (about a quarter of a core's L2).
+  static let bandBytes = 512 * 1024
+
+  /// Rows per band: the band's input planes stay in a core's cache, and with fewer images
+  /// than threads every thread gets a band of each image.
+  static func bandRows(planes: Int, rowLength: Int, rows: Int, images n: Int) -> Int {
+    let fit = bandBytes / (4 * planes * rowLength) - 2
+    let share = n < Threads.count ? (rows + Threads.count - 1) / Threads.count : rows
+    return max(1, min(rows, fit, share))
+  }
+
+  /// Runs `body(image, rows, scratch)` over (image, band of rows) units split over the threads.
+  private static func forEachBand(
+    images n: Int, rows: Int, rowsPerBand: Int, scratchCount: Int,
+    _ body: (_ image: Int, _ rows: Range<Int>, _ scratch: UnsafeMutablePointer<Float>) -> Void
+  ) {
+    let bands = (rows + rowsPerBand - 1) / rowsPerBand
+    Parallel.parts(n * bands) { _, units in
+      Scratch.with(scratchCount) { scratch in
+        for u in units {
+          let (i, b) = (u / bands, u % bands)
+          body(i, (b * rowsPerBand)..<min(rows, (b + 1) * rowsPerBand), scratch)
+        }
+      }
+    }
+  }
+
+  /// Writes the phase planes of output rows `rows` (phase rows `rows.lowerBound ..<
+  /// rows.upperBound + amax`) of one image, zero outside the image, each plane `plane` floats.
+  private static func fillPhases(
+    _ src: UnsafePointer<Float>, channels c: Int, _ pl: Plan, rows: Range<Int>, plane: Int,
+    into dst: UnsafeMutablePointer<Float>
+  ) {
+    let rowsIn = rows.count + pl.amax
+    for ph in 0..<(pl.s * pl.s) {
+      let (dy, dx) = (ph / pl.s, ph % pl.s)
+      for ch in 0..<c {
+        let d = dst + (ph * c + ch) * plane
+        for t in 0..<rowsIn {
+          let yy = pl.s * (rows.lowerBound + t) + dy - pl.p
+          let row = d + t * pl.wp
+          if yy < 0 || yy >= pl.h {
+            row.initialize(repeating: 0, count: pl.wp)
+            continue
+          }
+          gatherColumns(
+            src + (ch * pl.h + yy) * pl.w, width: pl.w, stride: pl.s, offset: dx - pl.p,
+            into: row, count: pl.wp)
+        }
+        (d + rowsIn * pl.wp).initialize(repeating: 0, count: plane - rowsIn * pl.wp)
+      }
+    }
+  }
+
+  /// `row[j] = line[s·j + offset]` for `j` in `0 ..< count`, zero where that is outside
+  /// `0 ..< width`; stride 2 takes 16 columns at a time (the even lanes of a 32-lane load).
+  @inline(__always)
+  private static func gatherColumns(
+    _ line: UnsafePointer<Float>, width: Int, stride s: Int, offset: Int,
+    into row: UnsafeMutablePointer<Float>, count: Int
+  ) {
+    // Valid j: 0 ≤ s·j + offset < width.
+    let lo = min(count, max(0, (-offset + s - 1) / s))
+    let hi = width - 1 - offset < 0 ? lo : max(lo, min(count, (width - 1 - offset) / s + 1))
+    row.initialize(repeating: 0, count: lo)
+    var j = lo
+    if s == 2 {
+      while j + 16 <= hi && 2 * j + offset + 31 < width {
+        let v = UnsafeRawPointer(line + 2 * j + offset).loadUnaligned(as: SIMD32<Float>.self)
+        UnsafeMutableRawPointer(row + j).storeBytes(of: v.evenHalf, as: SIMD16<Float>.self)
+        j += 16
+      }
+    }
+    while j < hi {
+      row[j] = line[s * j + offset]
+      j += 1
+    }
+    (row + hi).initialize(repeating: 0, count: count - hi)
+  }
+
+  /// Writes gy rows `rows.lowerBound − amax ..< rows.upperBound` of every channel on the grid
+  /// of row length `wg` (columns shifted right by `amax`), zero outside gy.
+  private static func padGradient(
+    _ src: UnsafePointer<Float>, channels o: Int, _ pl: Plan, rows: Range<Int>, wg: Int,
+    plane: Int, into dst: UnsafeMutablePointer<Float>
+  ) {
+    let rowsIn = rows.count + pl.amax
+    for oc in 0..<o {
+      let d = dst + oc * plane
+      for t in 0..<rowsIn {
+        let r = rows.lowerBound - pl.amax + t
+        let row = d + t * wg
+        row.initialize(repeating: 0, count: wg)
+        if r >= 0 && r < pl.outH {
+          (row + pl.amax).update(
+            from: src + (oc * pl.outH + r) * pl.outW, count: min(pl.outW, wg - pl.amax))
+        }
+      }
+      (d + rowsIn * wg).initialize(repeating: 0, count: plane - rowsIn * wg)
+    }
+  }
+
+  private typealias Vector = SIMD16<Float>
+
+  @inline(__always)
+  private static func load(_ p: UnsafePointer<Float>) -> Vector {
+    UnsafeRawPointer(p).loadUnaligned(as: Vector.self)
+  }
+
+  @inline(__always)
+  private static func store(_ v: Vector, _ p: UnsafeMutablePointer<Float>) {
+    UnsafeMutableRawPointer(p).storeBytes(of: v, as: Vector.self)
+  }
+
+  /// One tile: `y[j][q0 ..< q0+32]` for 8 output channels, summing, for every segment, its
+  /// planes of `x` read at each of its tap offsets; weights `[plane][tap][8]` in that order.
+  @inline(__always)
+  private static func tile(
+    _ x: UnsafePointer<Float>, plane: Int, _ segments: UnsafeBufferPointer<Segment>,
+    _ offsets: UnsafePointer<Int>, _ weights: UnsafePointer<Float>,
+    _ y: UnsafeMutablePointer<Float>, ldy: Int, q0: Int
+  ) {
+    var a0 = Vector(), a1 = Vector(), a2 = Vector(), a3 = Vector()
+    var a4 = Vector(), a5 = Vector(), a6 = Vector(), a7 = Vector()
+    var b0 = Vector(), b1 = Vector(), b2 = Vector(), b3 = Vector()
+    var b4 = Vector(), b5 = Vector(), b6 = Vector(), b7 = Vector()
+    var wq = weights
+    for seg in segments {
+      let offs = offsets + seg.tapStart
+      for ch in seg.start..<(seg.start + seg.count) {
+        let xc = x + ch * plane + q0
+        for t in 0..<seg.tapCount {
+          let xr = xc + offs[t]
+          let x0 = load(xr)
+          let x1 = load(xr + 16)
+          var s = Vector(repeating: wq[0])
+          a0.addProduct(x0, s)
+          b0.addProduct(x1, s)
+          s = Vector(repeating: wq[1])
+          a1.addProduct(x0, s)
+          b1.addProduct(x1, s)
+          s = Vector(repeating: wq[2])
+          a2.addProduct(x0, s)
+          b2.addProduct(x1, s)
+          s = Vector(repeating: wq[3])
+          a3.addProduct(x0, s)
+          b3.addProduct(x1, s)
+          s = Vector(repeating: wq[4])
+          a4.addProduct(x0, s)
+          b4.addProduct(x1, s)
+          s = Vector(repeating: wq[5])
+          a5.addProduct(x0, s)
+          b5.addProduct(x1, s)
+          s = Vector(repeating: wq[6])
+          a6.addProduct(x0, s)
+          b6.addProduct(x1, s)
+          s = Vector(repeating: wq[7])
+          a7.addProduct(x0, s)
+          b7.addProduct(x1, s)
+          wq += 8
+        }
+      }
+    }
+    let yq = y + q0
+    store(a0, yq)
+    store(b0, yq + 16)
+    store(a1, yq + ldy)
+    store(b1, yq + ldy + 16)
+    store(a2, yq + 2 * ldy)
+    store(b2, yq + 2 * ldy + 16)
+    store(a3, yq + 3 * ldy)
+    store(b3, yq + 3 * ldy + 16)
+    store(a4, yq + 4 * ldy)
+    store(b4, yq + 4 * ldy + 16)
+    store(a5, yq + 5 * ldy)
+    store(b5, yq + 5 * ldy + 16)
+    store(a6, yq + 6 * ldy)
+    store(b6, yq + 6 * ldy + 16)
+    store(a7, yq + 7 * ldy)
+    store(b7, yq + 7 * ldy + 16)
+  }
+}
