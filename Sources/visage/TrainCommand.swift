@@ -38,6 +38,8 @@ let trainUsage = """
                          dominate)
     --canonical-targets  sargan: synthetic targets show each expression's canonical variant
                          (the identity's random variant, such as contempt's side, cannot be seen)
+    --classifier         sargan with --adv 0: train the discriminator's expression classifier
+                         and give the generator its classification loss (weight --cls)
     --target-weights W   sargan synth: sampling weights of target expressions, as
                          name=weight pairs (angry=3,sad=2); unnamed expressions weigh 1
     --blocks N           sargan: attention blocks of a new run (default 1); warm-starting
@@ -69,6 +71,7 @@ func runTrainCommand(_ words: [String]) throws -> Int32 {
     ],
     flags: [
       "fresh", "photo-only", "standardize-sketch", "focus-per-image", "canonical-targets",
+      "classifier",
     ])
   Threads.configure(args.string("threads").flatMap(Int.init))
   installStopHandler()
@@ -130,6 +133,7 @@ private func trainSARGAN(_ args: Arguments) throws {
   o.lambdaClassification = try args.float("cls", default: o.lambdaClassification)
   o.focusPerImage = args.has("focus-per-image")
   o.canonicalTargets = args.has("canonical-targets")
+  if args.has("classifier") { o.classifier = true }
   let names = FaceExpression.allCases.map(\.description)
   if let spec = args.string("target-weights") {
     o.targetWeights = try parseTargetWeights(spec, names: names)

@@ -191,6 +191,36 @@ final class SARGANTests: XCTestCase {
     XCTAssertNotEqual(stem.weight.scalars, initial)
   }
 
+  /// With no adversarial term, `classifier` still trains the discriminator's expression head
+  /// on the sources (its loss falls on a fixed batch) and adds the classification loss on the
+  /// edits to the generator; without it the discriminator is never touched.
+  func testClassifierWithoutAdversarialTrainsOnlyTheClassifier() throws {
+    var o = SARGANOptions()
+    o.batch = 2
+    o.learningRateD = 2e-3
+    o.lambdaAdversarial = 0
+    o.lambdaCycle = 0
+    o.classifier = true
+    let trainer = SARGANTrainer(config: config, options: o)
+    let batch = try FakeExpressionSource(size: 32, expressions: 4).batch(step: 0, size: 2)
+    let logs = trainer.train(batch)
+    XCTAssertNotNil(logs["g_cls"])
+    XCTAssertNil(logs["d_adv"])
+    XCTAssertNil(logs["d_gp"])
+    let first = try XCTUnwrap(logs["d_cls"])
+    var last = first
+    for _ in 0..<20 { last = trainer.train(batch)["d_cls"]! }
+    XCTAssertLessThan(last, first * 0.5)
+
+    o.classifier = nil
+    let plain = SARGANTrainer(config: config, options: o)
+    let before = plain.discriminator.parameters.map(\.scalars)
+    let plainLogs = plain.train(batch)
+    XCTAssertNil(plainLogs["d_cls"])
+    XCTAssertNil(plainLogs["g_cls"])
+    XCTAssertEqual(plain.discriminator.parameters.map(\.scalars), before)
+  }
+
   func testResumeEqualsUninterruptedRun() throws {
     var o = SARGANOptions()
     o.batch = 2

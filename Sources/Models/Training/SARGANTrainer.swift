@@ -35,8 +35,13 @@ public struct SARGANOptions: Codable, Sendable, Equatable {
   /// nil samples uniformly (see `SynthExpressionSource.targetWeights`). Optional so that older
   /// metadata still decodes.
   public var targetWeights: [Float]? = nil
-  /// WGAN adversarial weight; 0 skips the discriminator entirely.
+  /// WGAN adversarial weight; 0 skips the discriminator entirely unless `classifier` is set.
   public var lambdaAdversarial: Float = 1
+  /// With `lambdaAdversarial` 0: still train the discriminator's expression classifier on the
+  /// real sources and give the generator its classification loss on the edits (the paper's
+  /// classification term without the adversarial one). Optional so that older metadata still
+  /// decodes; nil means off.
+  public var classifier: Bool? = nil
   public var lambdaClassification: Float = 1
   /// Cycle reconstruction weight, applied every `cycleEvery` steps to valid samples.
   public var lambdaCycle: Float = 1
@@ -91,6 +96,14 @@ public final class SARGANTrainer {
     let e = b.conditions.shape[1]
     var logs: [String: Double] = [:]
 
+    let classifierOnly = o.lambdaAdversarial == 0 && o.classifier == true
+    if classifierOnly {
+      discriminator.zeroGrad()
+      let cls = Loss.crossEntropy(discriminator(b.sources).logits, labels: b.sourceClass)
+      (cls * o.lambdaClassification).backward(to: optimizerD.parameters)
+      optimizerD.update()
+      logs["d_cls"] = Double(cls.item)
+    }
     if o.lambdaAdversarial > 0 {
       discriminator.zeroGrad()
       let fake = withNoGrad { generator(b.sources, condition: b.conditions).image }
@@ -126,6 +139,13 @@ public final class SARGANTrainer {
           logs["g_focus"] = Double(focus.item)
         }
       }
+    }
+    if classifierOnly {
+      let weights = b.intensity.map { $0 >= 0.5 ? Float(1) : 0 }
+      let cls = Loss.softCrossEntropy(
+        discriminator(fake).logits, targets: oneHot(b.targetClass, count: e, scale: weights))
+      lossG = lossG + cls * o.lambdaClassification
+      logs["g_cls"] = Double(cls.item)
     }
     if o.lambdaAdversarial > 0 {
       let (src, logits) = discriminator(fake)
