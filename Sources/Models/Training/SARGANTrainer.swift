@@ -37,10 +37,12 @@ public struct SARGANOptions: Codable, Sendable, Equatable {
   public var targetWeights: [Float]? = nil
   /// WGAN adversarial weight; 0 skips the discriminator entirely unless `classifier` is set.
   public var lambdaAdversarial: Float = 1
-  /// With `lambdaAdversarial` 0: still train the discriminator's expression classifier on the
-  /// real sources and give the generator its classification loss on the edits (the paper's
-  /// classification term without the adversarial one). Optional so that older metadata still
-  /// decodes; nil means off.
+  /// Whether the expression classifier trains without the adversarial term.
+  ///
+  /// With `lambdaAdversarial` 0 it still trains the discriminator's expression classifier on
+  /// the real sources and gives the generator its classification loss on the edits (the
+  /// paper's classification term without the adversarial one). Optional so that older metadata
+  /// still decodes; nil means off.
   public var classifier: Bool? = nil
   public var lambdaClassification: Float = 1
   /// Cycle reconstruction weight, applied every `cycleEvery` steps to valid samples.
