@@ -22,6 +22,7 @@ final class PhaseConvTests: XCTestCase {
     let gys = Tensor.randomNormal([n, o, oh, ow], using: &rng).scalars
     var y = [Float](repeating: 0, count: n * o * oh * ow)
     var dx = [Float](repeating: 0, count: n * c * h * w)
+    var dw = [Float](repeating: 0, count: o * c * k * k)
     for i in 0..<n {
       for oc in 0..<o {
         for yy in 0..<oh {
@@ -36,6 +37,7 @@ final class PhaseConvTests: XCTestCase {
                   let wv = ws[((oc * c + ch) * k + ky) * k + kx]
                   sum += wv * xs[((i * c + ch) * h + iy) * w + ix]
                   dx[((i * c + ch) * h + iy) * w + ix] += gv * wv
+                  dw[((oc * c + ch) * k + ky) * k + kx] += gv * xs[((i * c + ch) * h + iy) * w + ix]
                 }
               }
             }
@@ -60,9 +62,24 @@ final class PhaseConvTests: XCTestCase {
         }
       }
     }
+    var fdw = [Float](repeating: .nan, count: dw.count)
+    if k == 2 * s {
+      xs.withUnsafeBufferPointer { xp in
+        gys.withUnsafeBufferPointer { gp in
+          fdw.withUnsafeMutableBufferPointer {
+            PhaseConv.weightGrad(
+              xp.baseAddress!, gp.baseAddress!, n: n, g, outChannels: o, $0.baseAddress!)
+          }
+        }
+      }
+    }
     let what = "n \(n), \(c) -> \(o), \(h)x\(w), k \(k) s \(s) p \(p), \(threads) threads"
     assertClose(Tensor(fy, shape: [y.count]), Tensor(y, shape: [y.count]), atol: 1e-4, what)
     assertClose(Tensor(fdx, shape: [dx.count]), Tensor(dx, shape: [dx.count]), atol: 1e-4, what)
+    if k == 2 * s {
+      assertClose(
+        Tensor(fdw, shape: [dw.count]), Tensor(dw, shape: [dw.count]), atol: 1e-3, what)
+    }
   }
 
   func testMatchesPlainSums() {
@@ -71,6 +88,7 @@ final class PhaseConvTests: XCTestCase {
     check(n: 3, c: 5, o: 8, h: 11, w: 10, k: 3, s: 2, p: 0, threads: 2, seed: 3)
     check(n: 1, c: 4, o: 9, h: 13, w: 8, k: 5, s: 3, p: 2, threads: 1, seed: 4)
     check(n: 1, c: 3, o: 17, h: 2, w: 2, k: 4, s: 2, p: 1, threads: 1, seed: 5)
+    check(n: 3, c: 7, o: 5, h: 18, w: 13, k: 4, s: 2, p: 1, threads: 2, seed: 7)
     check(n: 1, c: 8, o: 8, h: 300, w: 40, k: 4, s: 2, p: 1, threads: 1, seed: 6)  // bands by size
   }
 
@@ -78,6 +96,10 @@ final class PhaseConvTests: XCTestCase {
     let g = ConvGeometry(
       channels: 16, height: 64, width: 64, kernelH: 4, kernelW: 4, stride: 2, padding: 1)
     XCTAssertEqual(PhaseConv.applies(g, outChannels: 32), Conv3x3.enabled)
+    XCTAssertFalse(PhaseConv.weightGradApplies(g, outChannels: 32))
+    var large = g
+    (large.height, large.width) = (128, 128)
+    XCTAssertEqual(PhaseConv.weightGradApplies(large, outChannels: 32), Conv3x3.enabled)
     var small = g
     (small.height, small.width) = (16, 16)
     XCTAssertFalse(PhaseConv.applies(small, outChannels: 32))

@@ -165,6 +165,11 @@ extension Tensor {
         }
         return
       }
+      if PhaseConv.weightGradApplies(g, outChannels: outC) {
+        PhaseConv.weightGrad(
+          x.storage.base, gy.storage.base, n: n, g, outChannels: outC, dw)
+        return
+      }
       if Conv3x3.weightGradApplies(g, outChannels: outC) {
         Conv3x3.weightGrad(
           x.storage.base, gy.storage.base, n: n, channels: g.channels, height: g.height,
