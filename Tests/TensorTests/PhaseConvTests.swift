@@ -89,6 +89,7 @@ final class PhaseConvTests: XCTestCase {
     check(n: 1, c: 4, o: 9, h: 13, w: 8, k: 5, s: 3, p: 2, threads: 1, seed: 4)
     check(n: 1, c: 3, o: 17, h: 2, w: 2, k: 4, s: 2, p: 1, threads: 1, seed: 5)
     check(n: 3, c: 7, o: 5, h: 18, w: 13, k: 4, s: 2, p: 1, threads: 2, seed: 7)
+    check(n: 2, c: 8, o: 11, h: 17, w: 20, k: 3, s: 2, p: 1, threads: 2, seed: 8)
     check(n: 1, c: 8, o: 8, h: 300, w: 40, k: 4, s: 2, p: 1, threads: 1, seed: 6)  // bands by size
   }
 
@@ -106,5 +107,9 @@ final class PhaseConvTests: XCTestCase {
     var s1 = g
     s1.stride = 1
     XCTAssertFalse(PhaseConv.applies(s1, outChannels: 32))
+    var k3 = g
+    (k3.kernelH, k3.kernelW, k3.padding) = (3, 3, 0)
+    XCTAssertEqual(PhaseConv.applies(k3, outChannels: 32), Conv3x3.enabled)
+    XCTAssertFalse(PhaseConv.weightGradApplies(k3, outChannels: 32))
   }
 }
