@@ -46,7 +46,7 @@ public enum Conv3x3 {
   /// (at 8×8, a fifth of this kernel's positions would be padding columns).
   public static func applies(_ g: ConvGeometry, outChannels o: Int) -> Bool {
     enabled && matches(g) && g.channels >= tileChannels && o >= tileChannels
-      && g.height * g.width >= 256
+      && g.outH * g.outW >= 256
   }
 
   /// Whether the weight gradient of `g` takes this kernel.
@@ -59,17 +59,19 @@ public enum Conv3x3 {
     applies(g, outChannels: o) && g.height * g.width >= 4096
   }
 
-  /// Whether `g` is a 3×3, stride-1, padding-1, dilation-1 window.
+  /// Whether `g` is a 3×3, stride-1, dilation-1 window with padding 0 (reflection-padded
+  /// inputs) or 1.
   public static func matches(_ g: ConvGeometry) -> Bool {
-    g.kernelH == 3 && g.kernelW == 3 && g.stride == 1 && g.padding == 1 && g.dilation == 1
+    g.kernelH == 3 && g.kernelW == 3 && g.stride == 1 && g.padding <= 1 && g.dilation == 1
   }
 
   /// y (`[n, O, H, W]`) = conv(x (`[n, C, H, W]`), w (`[O, C, 3, 3]`)); overwrites y.
   public static func forward(
     _ x: UnsafePointer<Float>, n: Int, channels c: Int, height h: Int, width w: Int,
-    _ weight: UnsafePointer<Float>, outChannels o: Int, _ y: UnsafeMutablePointer<Float>
+    padding p: Int = 1, _ weight: UnsafePointer<Float>, outChannels o: Int,
+    _ y: UnsafeMutablePointer<Float>
   ) {
-    convolve(x, n: n, inChannels: c, h: h, w: w, outChannels: o, y) { packed, o8 in
+    convolve(x, n: n, inChannels: c, h: h, w: w, pad: p, outChannels: o, y) { packed, o8 in
       pack(o8: o8, c: c, into: packed) { oc, ch, k in oc < o ? weight[(oc * c + ch) * 9 + k] : 0 }
     }
   }
@@ -80,9 +82,13 @@ public enum Conv3x3 {
   /// and flipped in both spatial axes.
   public static func inputGrad(
     _ gy: UnsafePointer<Float>, n: Int, channels c: Int, height h: Int, width w: Int,
-    _ weight: UnsafePointer<Float>, outChannels o: Int, _ dx: UnsafeMutablePointer<Float>
+    padding p: Int = 1, _ weight: UnsafePointer<Float>, outChannels o: Int,
+    _ dx: UnsafeMutablePointer<Float>
   ) {
-    convolve(gy, n: n, inChannels: o, h: h, w: w, outChannels: c, dx) { packed, c8 in
+    // gy is `(H + 2p − 2)`×`(W + 2p − 2)`; padding it by `2 − p` gives back `H`×`W`.
+    convolve(
+      gy, n: n, inChannels: o, h: h + 2 * p - 2, w: w + 2 * p - 2, pad: 2 - p, outChannels: c, dx
+    ) { packed, c8 in
       pack(o8: c8, c: o, into: packed) { ch, oc, k in
         ch < c ? weight[(oc * c + ch) * 9 + (8 - k)] : 0
       }
@@ -99,8 +105,8 @@ public enum Conv3x3 {
     /// Floats per padded input plane of the band (room for the last tile's farthest tap).
     let plane: Int
 
-    init(rows: Int, w: Int) {
-      wp = w + 2
+    init(rows: Int, w: Int, pad p: Int) {
+      wp = w + 2 * p
       positions = (rows * wp + Conv3x3.tileWidth - 1) / Conv3x3.tileWidth * Conv3x3.tileWidth
       plane = positions + 2 * wp + 2
     }
@@ -138,26 +144,27 @@ public enum Conv3x3 {
     }
   }
 
-  /// Copies input rows `rows.lowerBound − 1 ..< rows.upperBound + 1` of `channels` planes of
-  /// `h`×`w` into the band's zero-padded layout `l` (rows outside the image are zero).
+  /// Copies input rows `rows.lowerBound − p ..< rows.upperBound + 2 − p` of `channels` planes
+  /// of `h`×`w` into the band's layout `l`, with `p` zero columns on each side (rows outside
+  /// the image are zero).
   private static func padBand(
-    _ src: UnsafePointer<Float>, channels: Int, h: Int, w: Int, rows: Range<Int>, _ l: Layout,
-    into dst: UnsafeMutablePointer<Float>
+    _ src: UnsafePointer<Float>, channels: Int, h: Int, w: Int, pad p: Int, rows: Range<Int>,
+    _ l: Layout, into dst: UnsafeMutablePointer<Float>
   ) {
     for ch in 0..<channels {
       let d = dst + ch * l.plane
-      d.initialize(repeating: 0, count: 1)
-      var end = 1
-      for (k, r) in ((rows.lowerBound - 1)...rows.upperBound).enumerated() {
-        let row = d + k * l.wp + 1
+      for k in 0..<(rows.count + 2) {
+        let r = rows.lowerBound - p + k
+        let row = d + k * l.wp
+        row.initialize(repeating: 0, count: p)
         if r >= 0 && r < h {
-          row.update(from: src + (ch * h + r) * w, count: w)
+          (row + p).update(from: src + (ch * h + r) * w, count: w)
         } else {
-          row.initialize(repeating: 0, count: w)
+          (row + p).initialize(repeating: 0, count: w)
         }
-        (row + w).initialize(repeating: 0, count: 2)
-        end = (k + 1) * l.wp + 1
+        (row + p + w).initialize(repeating: 0, count: p)
       }
+      let end = (rows.count + 2) * l.wp
       (d + end).initialize(repeating: 0, count: l.plane - end)
     }
   }
@@ -172,7 +179,7 @@ public enum Conv3x3 {
       let d = dst + ch * l.positions
       for (k, r) in rows.enumerated() {
         (d + k * l.wp).update(from: src + (ch * h + r) * w, count: w)
-        (d + k * l.wp + w).initialize(repeating: 0, count: 2)
+        (d + k * l.wp + w).initialize(repeating: 0, count: l.wp - w)
       }
       let end = rows.count * l.wp
       (d + end).initialize(repeating: 0, count: l.positions - end)
@@ -187,23 +194,25 @@ public enum Conv3x3 {
   /// positions (``weightTile``).
   public static func weightGrad(
     _ x: UnsafePointer<Float>, _ gy: UnsafePointer<Float>, n: Int, channels c: Int,
-    height h: Int, width w: Int, outChannels o: Int, _ dw: UnsafeMutablePointer<Float>
+    height h: Int, width w: Int, padding p: Int = 1, outChannels o: Int,
+    _ dw: UnsafeMutablePointer<Float>
   ) {
-    let rowsPerBand = bandRows(channels: max(c, o), h: h, w: w, images: n)
-    let l = Layout(rows: rowsPerBand, w: w)
+    let (oh, ow) = (h + 2 * p - 2, w + 2 * p - 2)
+    let rowsPerBand = bandRows(channels: max(c, o), h: oh, w: w, images: n)
+    let l = Layout(rows: rowsPerBand, w: w, pad: p)
     let taps = o * c * 9
     // Each part adds into its own `[O][C][9]` accumulator, summed at the end.
-    let parts = Parallel.partCount(n * ((h + rowsPerBand - 1) / rowsPerBand))
+    let parts = Parallel.partCount(n * ((oh + rowsPerBand - 1) / rowsPerBand))
     let acc = BufferPool.shared.take(parts * taps)
     defer { BufferPool.shared.give(acc, parts * taps) }
     acc.initialize(repeating: 0, count: parts * taps)
     forEachBand(
-      images: n, h: h, rowsPerBand: rowsPerBand, scratchCount: c * l.plane + o * l.positions
+      images: n, h: oh, rowsPerBand: rowsPerBand, scratchCount: c * l.plane + o * l.positions
     ) { part, i, rows, _, scratch in
       let xpad = scratch
       let gext = scratch + c * l.plane
-      padBand(x + i * c * h * w, channels: c, h: h, w: w, rows: rows, l, into: xpad)
-      spreadBand(gy + i * o * h * w, channels: o, h: h, w: w, rows: rows, l, into: gext)
+      padBand(x + i * c * h * w, channels: c, h: h, w: w, pad: p, rows: rows, l, into: xpad)
+      spreadBand(gy + i * o * oh * ow, channels: o, h: oh, w: ow, rows: rows, l, into: gext)
       let used = (rows.count * l.wp + 15) / 16 * 16
       let target = acc + part * taps
       for o0 in stride(from: 0, to: o, by: 2) {
@@ -308,8 +317,8 @@ public enum Conv3x3 {
   /// The shared body of ``forward`` and ``inputGrad``: per (image, band) unit, pads the band's
   /// input rows, runs the tiles and drops the padding columns into `y`.
   private static func convolve(
-    _ x: UnsafePointer<Float>, n: Int, inChannels c: Int, h: Int, w: Int, outChannels o: Int,
-    _ y: UnsafeMutablePointer<Float>,
+    _ x: UnsafePointer<Float>, n: Int, inChannels c: Int, h: Int, w: Int, pad p: Int,
+    outChannels o: Int, _ y: UnsafeMutablePointer<Float>,
     packWeights: (_ into: UnsafeMutablePointer<Float>, _ o8: Int) -> Void
   ) {
     let o8 = (o + tileChannels - 1) / tileChannels * tileChannels
@@ -320,18 +329,19 @@ public enum Conv3x3 {
     // With fewer images than threads, small maps split their output channels between the
     // threads (each pads the same band) rather than cutting the map into thin bands, whose
     // one-row halos and part-filled tiles cost more than a second copy of the input.
+    let (oh, ow) = (h + 2 * p - 2, w + 2 * p - 2)
     let blocks = o8 / tileChannels
-    let thin = n < Threads.count && h < 16 * Threads.count && blocks >= Threads.count
+    let thin = n < Threads.count && oh < 16 * Threads.count && blocks >= Threads.count
     let groups = thin ? Threads.count : 1
-    let rowsPerBand = bandRows(channels: c, h: h, w: w, images: thin ? Threads.count : n)
-    let l = Layout(rows: rowsPerBand, w: w)
+    let rowsPerBand = bandRows(channels: c, h: oh, w: w, images: thin ? Threads.count : n)
+    let l = Layout(rows: rowsPerBand, w: w, pad: p)
     forEachBand(
-      images: n, h: h, rowsPerBand: rowsPerBand, groups: groups,
+      images: n, h: oh, rowsPerBand: rowsPerBand, groups: groups,
       scratchCount: c * l.plane + o8 * l.positions
     ) { _, i, rows, group, scratch in
       let pad = scratch
       let ext = scratch + c * l.plane
-      padBand(x + i * c * h * w, channels: c, h: h, w: w, rows: rows, l, into: pad)
+      padBand(x + i * c * h * w, channels: c, h: h, w: w, pad: p, rows: rows, l, into: pad)
       let used = rows.count * l.wp
       let mine = (blocks * group / groups)..<(blocks * (group + 1) / groups)
       for q0 in stride(from: 0, to: used, by: tileWidth) {
@@ -343,8 +353,8 @@ public enum Conv3x3 {
       }
       for oc in (mine.lowerBound * tileChannels)..<min(o, mine.upperBound * tileChannels) {
         let src = ext + oc * l.positions
-        let dst = y + ((i * o + oc) * h + rows.lowerBound) * w
-        for r in 0..<rows.count { (dst + r * w).update(from: src + r * l.wp, count: w) }
+        let dst = y + ((i * o + oc) * oh + rows.lowerBound) * ow
+        for r in 0..<rows.count { (dst + r * ow).update(from: src + r * l.wp, count: ow) }
       }
     }
   }

@@ -62,7 +62,7 @@ extension Tensor {
       } else if Conv3x3.applies(g, outChannels: outC) {
         Conv3x3.forward(
           x.storage.base, n: n, channels: g.channels, height: g.height, width: g.width,
-          weight.storage.base, outChannels: outC, y)
+          padding: g.padding, weight.storage.base, outChannels: outC, y)
       } else {
         ConvGemm.forward(
           x.storage.base, n: n, g, weight.storage.base, outChannels: outC, y)
@@ -129,7 +129,7 @@ extension Tensor {
       if Conv3x3.applies(g, outChannels: outC) {
         Conv3x3.inputGrad(
           gy.storage.base, n: n, channels: g.channels, height: g.height, width: g.width,
-          weight.storage.base, outChannels: outC, dx)
+          padding: g.padding, weight.storage.base, outChannels: outC, dx)
         return
       }
       ConvGemm.inputGrad(gy.storage.base, n: n, g, weight.storage.base, outChannels: outC, dx)
@@ -173,7 +173,7 @@ extension Tensor {
       if Conv3x3.weightGradApplies(g, outChannels: outC) {
         Conv3x3.weightGrad(
           x.storage.base, gy.storage.base, n: n, channels: g.channels, height: g.height,
-          width: g.width, outChannels: outC, dw)
+          width: g.width, padding: g.padding, outChannels: outC, dw)
         return
       }
       ConvGemm.weightGrad(x.storage.base, gy.storage.base, n: n, g, outChannels: outC, dw)
