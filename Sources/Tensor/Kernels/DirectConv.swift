@@ -7,6 +7,17 @@
 /// multiply-adds over cache-resident rows. Used when the output has at most
 /// ``maxOutputChannels`` channels, the stride and dilation are 1 and the kernel is large.
 public enum DirectConv {
+  /// The vector of the forward and input-gradient loops: 16 lanes on AVX-512 builds, else 8.
+  #if VISAGE_AVX512
+    typealias Lane = SIMD16<Float>
+  #else
+    typealias Lane = SIMD8<Float>
+  #endif
+  /// Output columns per block (two vectors).
+  static let span = 2 * Lane.scalarCount
+  /// Bytes of one vector.
+  static let laneBytes = 4 * Lane.scalarCount
+
   /// The largest output-channel count routed here.
   public static let maxOutputChannels = 4
 
@@ -18,7 +29,7 @@ public enum DirectConv {
   /// y (`[O, OH, OW]`) = conv(x (`[C, H, W]`), w (`[O, C, kh, kw]`)); overwrites y.
   ///
   /// The input is first copied into rows padded with zeros on both sides, so every kernel tap
-  /// reads a full vector without bounds checks. Each block of 16 output columns keeps the
+  /// reads a full vector without bounds checks. Each block of `span` output columns keeps the
   /// partial sums of every output channel in registers for the whole reduction over channels
   /// and taps: one load of input per tap feeds all output channels, and each output value is
   /// stored once (the row-wise loop before this loaded and stored the output at every tap).
@@ -34,7 +45,7 @@ public enum DirectConv {
     let (oh, ow) = (g.outH, g.outW)
     let (cc, h, kh, kw, pad) = (g.channels, g.height, g.kernelH, g.kernelW, g.padding)
     let pw = g.width + 2 * pad
-    let blocks = ow / 16
+    let blocks = ow / span
     let band = outputRows ?? 0..<oh
     if band.isEmpty { return }
     // Input rows the band reads, clipped to the image.
@@ -57,41 +68,41 @@ public enum DirectConv {
         let kyLo = max(0, pad - oy)
         let kyHi = max(kyLo, min(kh, h + pad - oy))
         for blk in 0..<blocks {
-          let ox = blk * 16
-          var a0 = SIMD8<Float>(), b0 = SIMD8<Float>(), a1 = SIMD8<Float>(), b1 = SIMD8<Float>()
-          var a2 = SIMD8<Float>(), b2 = SIMD8<Float>(), a3 = SIMD8<Float>(), b3 = SIMD8<Float>()
+          let ox = blk * span
+          var a0 = Lane(), b0 = Lane(), a1 = Lane(), b1 = Lane()
+          var a2 = Lane(), b2 = Lane(), a3 = Lane(), b3 = Lane()
           for c in 0..<cc {
             for ky in kyLo..<kyHi {
               let row = UnsafeRawPointer(xp + (c * h + oy + ky - pad) * pw + ox)
               let wk = w + (c * kh + ky) * kw
               for kx in 0..<kw {
-                let v0 = row.loadUnaligned(fromByteOffset: kx * 4, as: SIMD8<Float>.self)
-                let v1 = row.loadUnaligned(fromByteOffset: kx * 4 + 32, as: SIMD8<Float>.self)
-                let w0 = SIMD8<Float>(repeating: wk[kx])
+                let v0 = row.loadUnaligned(fromByteOffset: kx * 4, as: Lane.self)
+                let v1 = row.loadUnaligned(fromByteOffset: kx * 4 + laneBytes, as: Lane.self)
+                let w0 = Lane(repeating: wk[kx])
                 a0.addProduct(w0, v0)
                 b0.addProduct(w0, v1)
                 if outChannels > 1 {
-                  let w1 = SIMD8<Float>(repeating: wk[o1 + kx])
+                  let w1 = Lane(repeating: wk[o1 + kx])
                   a1.addProduct(w1, v0)
                   b1.addProduct(w1, v1)
                 }
                 if outChannels > 2 {
-                  let w2 = SIMD8<Float>(repeating: wk[o2 + kx])
+                  let w2 = Lane(repeating: wk[o2 + kx])
                   a2.addProduct(w2, v0)
                   b2.addProduct(w2, v1)
                 }
                 if outChannels > 3 {
-                  let w3 = SIMD8<Float>(repeating: wk[o3 + kx])
+                  let w3 = Lane(repeating: wk[o3 + kx])
                   a3.addProduct(w3, v0)
                   b3.addProduct(w3, v1)
                 }
               }
             }
           }
-          func store(_ o: Int, _ lo: SIMD8<Float>, _ hi: SIMD8<Float>) {
+          func store(_ o: Int, _ lo: Lane, _ hi: Lane) {
             let dst = UnsafeMutableRawPointer(y + (o * oh + oy) * ow + ox)
-            dst.storeBytes(of: lo, as: SIMD8<Float>.self)
-            dst.storeBytes(of: hi, toByteOffset: 32, as: SIMD8<Float>.self)
+            dst.storeBytes(of: lo, as: Lane.self)
+            dst.storeBytes(of: hi, toByteOffset: laneBytes, as: Lane.self)
           }
           store(0, a0, b0)
           if outChannels > 1 { store(1, a1, b1) }
@@ -101,7 +112,7 @@ public enum DirectConv {
         // Columns after the last whole block.
         for o in 0..<outChannels {
           let yrow = y + (o * oh + oy) * ow
-          for ox in (blocks * 16)..<ow {
+          for ox in (blocks * span)..<ow {
             var sum: Float = 0
             for c in 0..<cc {
               for ky in kyLo..<kyHi {
@@ -121,7 +132,7 @@ public enum DirectConv {
   ///
   /// The transposed counterpart of ``forward(_:_:_:outChannels:_:)``: gy rows are padded so
   /// that dx[ix] = Σ w[kx] · gyPadded[ix + kw − 1 − kx] reads whole vectors, and each block of
-  /// 16 input columns of up to four input channels keeps its sums in registers over all output
+  /// `span` input columns of up to four input channels keeps its sums in registers over all output
   /// channels and taps (one gy load feeds four channels).
   @inline(never)
   public static func inputGrad(
@@ -134,7 +145,7 @@ public enum DirectConv {
     // Padded row j holds gy[j − left] (zero outside [0, OW)); reads span j ∈ [0, W + kw − 1).
     let left = kw - 1 - pad
     let pw = wd + kw - 1
-    let blocks = wd / 16
+    let blocks = wd / span
     Scratch.with(outChannels * oh * pw) { gp in
       padRows(gy, count: outChannels * oh, width: ow, shift: left, into: gp, pitch: pw)
       let taps = kh * kw
@@ -150,44 +161,44 @@ public enum DirectConv {
           let s2 = min(2, group - 1) * taps
           let s3 = min(3, group - 1) * taps
           for blk in 0..<blocks {
-            let ix = blk * 16
-            var a0 = SIMD8<Float>(), b0 = SIMD8<Float>(), a1 = SIMD8<Float>(), b1 = SIMD8<Float>()
-            var a2 = SIMD8<Float>(), b2 = SIMD8<Float>(), a3 = SIMD8<Float>(), b3 = SIMD8<Float>()
+            let ix = blk * span
+            var a0 = Lane(), b0 = Lane(), a1 = Lane(), b1 = Lane()
+            var a2 = Lane(), b2 = Lane(), a3 = Lane(), b3 = Lane()
             for o in 0..<outChannels {
               let wo = w + (o * cc + c0) * taps
               for ky in kyLo..<kyHi {
                 let row = UnsafeRawPointer(gp + (o * oh + iy - ky + pad) * pw + ix + kw - 1)
                 let wk = wo + ky * kw
                 for kx in 0..<kw {
-                  let v0 = row.loadUnaligned(fromByteOffset: -kx * 4, as: SIMD8<Float>.self)
-                  let v1 = row.loadUnaligned(fromByteOffset: 32 - kx * 4, as: SIMD8<Float>.self)
-                  let w0 = SIMD8<Float>(repeating: wk[kx])
+                  let v0 = row.loadUnaligned(fromByteOffset: -kx * 4, as: Lane.self)
+                  let v1 = row.loadUnaligned(fromByteOffset: laneBytes - kx * 4, as: Lane.self)
+                  let w0 = Lane(repeating: wk[kx])
                   a0.addProduct(w0, v0)
                   b0.addProduct(w0, v1)
                   if group > 1 {
-                    let w1 = SIMD8<Float>(repeating: wk[s1 + kx])
+                    let w1 = Lane(repeating: wk[s1 + kx])
                     a1.addProduct(w1, v0)
                     b1.addProduct(w1, v1)
                   }
                   if group > 2 {
-                    let w2 = SIMD8<Float>(repeating: wk[s2 + kx])
+                    let w2 = Lane(repeating: wk[s2 + kx])
                     a2.addProduct(w2, v0)
                     b2.addProduct(w2, v1)
                   }
                   if group > 3 {
-                    let w3 = SIMD8<Float>(repeating: wk[s3 + kx])
+                    let w3 = Lane(repeating: wk[s3 + kx])
                     a3.addProduct(w3, v0)
                     b3.addProduct(w3, v1)
                   }
                 }
               }
             }
-            func add(_ c: Int, _ lo: SIMD8<Float>, _ hi: SIMD8<Float>) {
+            func add(_ c: Int, _ lo: Lane, _ hi: Lane) {
               let p = UnsafeMutableRawPointer(dx + ((c0 + c) * h + iy) * wd + ix)
-              p.storeBytes(of: p.loadUnaligned(as: SIMD8<Float>.self) + lo, as: SIMD8<Float>.self)
+              p.storeBytes(of: p.loadUnaligned(as: Lane.self) + lo, as: Lane.self)
               p.storeBytes(
-                of: p.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self) + hi,
-                toByteOffset: 32, as: SIMD8<Float>.self)
+                of: p.loadUnaligned(fromByteOffset: laneBytes, as: Lane.self) + hi,
+                toByteOffset: laneBytes, as: Lane.self)
             }
             add(0, a0, b0)
             if group > 1 { add(1, a1, b1) }
@@ -199,7 +210,7 @@ public enum DirectConv {
         // Columns after the last whole block.
         for c in 0..<cc {
           let drow = dx + (c * h + iy) * wd
-          for ix in (blocks * 16)..<wd {
+          for ix in (blocks * span)..<wd {
             var sum: Float = 0
             for o in 0..<outChannels {
               for ky in kyLo..<kyHi {
