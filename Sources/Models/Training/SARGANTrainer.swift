@@ -142,21 +142,18 @@ public final class SARGANTrainer {
         }
       }
     }
-    if classifierOnly {
-      let weights = b.intensity.map { $0 >= 0.5 ? Float(1) : 0 }
-      let cls = Loss.softCrossEntropy(
-        discriminator(fake).logits, targets: oneHot(b.targetClass, count: e, scale: weights))
-      lossG = lossG + cls * o.lambdaClassification
-      logs["g_cls"] = Double(cls.item)
-    }
-    if o.lambdaAdversarial > 0 {
+    if o.lambdaAdversarial > 0 || classifierOnly {
       let (src, logits) = discriminator(fake)
       let weights = b.intensity.map { $0 >= 0.5 ? Float(1) : 0 }
       let cls = Loss.softCrossEntropy(
         logits, targets: oneHot(b.targetClass, count: e, scale: weights))
-      let adv = -src.mean()
-      lossG = lossG + adv * o.lambdaAdversarial + cls * o.lambdaClassification
-      logs["g_adv"] = Double(adv.item)
+      if o.lambdaAdversarial > 0 {
+        let adv = -src.mean()
+        lossG = lossG + adv * o.lambdaAdversarial + cls * o.lambdaClassification
+        logs["g_adv"] = Double(adv.item)
+      } else {
+        lossG = lossG + cls * o.lambdaClassification
+      }
       logs["g_cls"] = Double(cls.item)
     }
     if o.lambdaCycle > 0, o.cycleEvery > 0, step % o.cycleEvery == 0, b.cycleValid.contains(true) {

@@ -21,11 +21,6 @@
 /// the weight gradient keeps the nine tap sums of two output channels and one input channel in
 /// registers while it streams over the positions (no column matrix either).
 public enum Conv3x3 {
-  /// Output positions per tile (two 16-lane vectors).
-  static let tileWidth = 32
-  /// Output channels per tile.
-  static let tileChannels = 8
-
   /// Whether the direct kernels (this one and ``PhaseConv``) are used.
   ///
   /// True on builds whose vector unit runs the 16-lane tile in registers (AVX-512 hosts, see
@@ -45,7 +40,7 @@ public enum Conv3x3 {
   /// Maps under 16×16 stay with im2col, which puts several images side by side in one GEMM
   /// (at 8×8, a fifth of this kernel's positions would be padding columns).
   public static func applies(_ g: ConvGeometry, outChannels o: Int) -> Bool {
-    enabled && matches(g) && g.channels >= tileChannels && o >= tileChannels
+    enabled && matches(g) && g.channels >= DirectTile.tileChannels && o >= DirectTile.tileChannels
       && g.outH * g.outW >= 256
   }
 
@@ -107,40 +102,8 @@ public enum Conv3x3 {
 
     init(rows: Int, w: Int, pad p: Int) {
       wp = w + 2 * p
-      positions = (rows * wp + Conv3x3.tileWidth - 1) / Conv3x3.tileWidth * Conv3x3.tileWidth
+      positions = DirectTile.roundUp(rows * wp)
       plane = positions + 2 * wp + 2
-    }
-  }
-
-  /// Bytes of padded input per band (about a quarter of a core's L2).
-  static let bandBytes = 512 * 1024
-
-  /// Output rows per band: the band's padded input stays in a core's cache, and with fewer
-  /// images than threads every thread gets a band of each image.
-  static func bandRows(channels c: Int, h: Int, w: Int, images n: Int) -> Int {
-    let fit = bandBytes / (4 * c * (w + 2)) - 2
-    let share = n < Threads.count ? (h + Threads.count - 1) / Threads.count : h
-    return max(1, min(h, fit, share))
-  }
-
-  /// Runs `body(part, image, rows, group, scratch)` over (image, band of output rows, group)
-  /// units split over the threads in one parallel region; `scratch` holds `scratchCount`
-  /// floats per part.
-  private static func forEachBand(
-    images n: Int, h: Int, rowsPerBand: Int, groups: Int = 1, scratchCount: Int,
-    _ body: (
-      _ part: Int, _ image: Int, _ rows: Range<Int>, _ group: Int,
-      _ scratch: UnsafeMutablePointer<Float>
-    ) -> Void
-  ) {
-    let bands = (h + rowsPerBand - 1) / rowsPerBand
-    Parallel.parts(n * bands * groups) { part, units in
-      Scratch.with(scratchCount) { scratch in
-        for u in units {
-          let (i, b, g) = (u / (bands * groups), (u / groups) % bands, u % groups)
-          body(part, i, (b * rowsPerBand)..<min(h, (b + 1) * rowsPerBand), g, scratch)
-        }
-      }
     }
   }
 
@@ -198,7 +161,7 @@ public enum Conv3x3 {
     _ dw: UnsafeMutablePointer<Float>
   ) {
     let (oh, ow) = (h + 2 * p - 2, w + 2 * p - 2)
-    let rowsPerBand = bandRows(channels: max(c, o), h: oh, w: w, images: n)
+    let rowsPerBand = DirectTile.bandRows(planes: max(c, o), rowLength: w + 2, rows: oh, images: n)
     let l = Layout(rows: rowsPerBand, w: w, pad: p)
     let taps = o * c * 9
     // Each part adds into its own `[O][C][9]` accumulator, summed at the end.
@@ -206,8 +169,8 @@ public enum Conv3x3 {
     let acc = BufferPool.shared.take(parts * taps)
     defer { BufferPool.shared.give(acc, parts * taps) }
     acc.initialize(repeating: 0, count: parts * taps)
-    forEachBand(
-      images: n, h: oh, rowsPerBand: rowsPerBand, scratchCount: c * l.plane + o * l.positions
+    DirectTile.forEachBand(
+      images: n, rows: oh, rowsPerBand: rowsPerBand, scratchCount: c * l.plane + o * l.positions
     ) { part, i, rows, _, scratch in
       let xpad = scratch
       let gext = scratch + c * l.plane
@@ -227,9 +190,7 @@ public enum Conv3x3 {
       }
     }
     dw.update(from: acc, count: taps)
-    for p in 1..<max(parts, 1) {
-      for j in 0..<taps { dw[j] += acc[p * taps + j] }
-    }
+    ConvGemm.addParts(acc + taps, parts: parts - 1, count: taps, into: dw)
   }
 
   /// Adds `Σ_q g0[q]·x[q + off_t]` into `out0[t]` and the same with `g1` into `out1[t]`, for the
@@ -239,42 +200,46 @@ public enum Conv3x3 {
     _ g0: UnsafePointer<Float>, _ g1: UnsafePointer<Float>, _ x: UnsafePointer<Float>, wp: Int,
     count: Int, _ out0: UnsafeMutablePointer<Float>, _ out1: UnsafeMutablePointer<Float>?
   ) {
-    var a0 = Vector(), a1 = Vector(), a2 = Vector(), a3 = Vector(), a4 = Vector()
-    var a5 = Vector(), a6 = Vector(), a7 = Vector(), a8 = Vector()
-    var b0 = Vector(), b1 = Vector(), b2 = Vector(), b3 = Vector(), b4 = Vector()
-    var b5 = Vector(), b6 = Vector(), b7 = Vector(), b8 = Vector()
+    var a0 = DirectTile.Vector(), a1 = DirectTile.Vector(), a2 = DirectTile.Vector(),
+      a3 = DirectTile.Vector(), a4 = DirectTile.Vector()
+    var a5 = DirectTile.Vector(), a6 = DirectTile.Vector(), a7 = DirectTile.Vector(),
+      a8 = DirectTile.Vector()
+    var b0 = DirectTile.Vector(), b1 = DirectTile.Vector(), b2 = DirectTile.Vector(),
+      b3 = DirectTile.Vector(), b4 = DirectTile.Vector()
+    var b5 = DirectTile.Vector(), b6 = DirectTile.Vector(), b7 = DirectTile.Vector(),
+      b8 = DirectTile.Vector()
     var q = 0
     while q < count {
-      let u = load(g0 + q)
-      let v = load(g1 + q)
+      let u = DirectTile.load(g0 + q)
+      let v = DirectTile.load(g1 + q)
       var r = x + q
-      var s = load(r)
+      var s = DirectTile.load(r)
       a0.addProduct(u, s)
       b0.addProduct(v, s)
-      s = load(r + 1)
+      s = DirectTile.load(r + 1)
       a1.addProduct(u, s)
       b1.addProduct(v, s)
-      s = load(r + 2)
+      s = DirectTile.load(r + 2)
       a2.addProduct(u, s)
       b2.addProduct(v, s)
       r += wp
-      s = load(r)
+      s = DirectTile.load(r)
       a3.addProduct(u, s)
       b3.addProduct(v, s)
-      s = load(r + 1)
+      s = DirectTile.load(r + 1)
       a4.addProduct(u, s)
       b4.addProduct(v, s)
-      s = load(r + 2)
+      s = DirectTile.load(r + 2)
       a5.addProduct(u, s)
       b5.addProduct(v, s)
       r += wp
-      s = load(r)
+      s = DirectTile.load(r)
       a6.addProduct(u, s)
       b6.addProduct(v, s)
-      s = load(r + 1)
+      s = DirectTile.load(r + 1)
       a7.addProduct(u, s)
       b7.addProduct(v, s)
-      s = load(r + 2)
+      s = DirectTile.load(r + 2)
       a8.addProduct(u, s)
       b8.addProduct(v, s)
       q += 16
@@ -304,11 +269,13 @@ public enum Conv3x3 {
   private static func pack(
     o8: Int, c: Int, into p: UnsafeMutablePointer<Float>, _ value: (Int, Int, Int) -> Float
   ) {
-    for ob in 0..<(o8 / tileChannels) {
+    for ob in 0..<(o8 / DirectTile.tileChannels) {
       for ch in 0..<c {
         for k in 0..<9 {
-          let dst = p + ((ob * c + ch) * 9 + k) * tileChannels
-          for j in 0..<tileChannels { dst[j] = value(ob * tileChannels + j, ch, k) }
+          let dst = p + ((ob * c + ch) * 9 + k) * DirectTile.tileChannels
+          for j in 0..<DirectTile.tileChannels {
+            dst[j] = value(ob * DirectTile.tileChannels + j, ch, k)
+          }
         }
       }
     }
@@ -321,7 +288,7 @@ public enum Conv3x3 {
     outChannels o: Int, _ y: UnsafeMutablePointer<Float>,
     packWeights: (_ into: UnsafeMutablePointer<Float>, _ o8: Int) -> Void
   ) {
-    let o8 = (o + tileChannels - 1) / tileChannels * tileChannels
+    let o8 = (o + DirectTile.tileChannels - 1) / DirectTile.tileChannels * DirectTile.tileChannels
     let packedCount = o8 * c * 9
     let packed = BufferPool.shared.take(packedCount)
     defer { BufferPool.shared.give(packed, packedCount) }
@@ -330,13 +297,34 @@ public enum Conv3x3 {
     // threads (each pads the same band) rather than cutting the map into thin bands, whose
     // one-row halos and part-filled tiles cost more than a second copy of the input.
     let (oh, ow) = (h + 2 * p - 2, w + 2 * p - 2)
-    let blocks = o8 / tileChannels
+    let blocks = o8 / DirectTile.tileChannels
     let thin = n < Threads.count && oh < 16 * Threads.count && blocks >= Threads.count
     let groups = thin ? Threads.count : 1
-    let rowsPerBand = bandRows(channels: c, h: oh, w: w, images: thin ? Threads.count : n)
+    let rowsPerBand = DirectTile.bandRows(
+      planes: c, rowLength: w + 2, rows: oh, images: thin ? Threads.count : n)
     let l = Layout(rows: rowsPerBand, w: w, pad: p)
-    forEachBand(
-      images: n, h: oh, rowsPerBand: rowsPerBand, groups: groups,
+    // One segment: every input plane reads the nine taps at flat offsets ky·wp + kx.
+    let taps = (0..<9).map { ($0 / 3) * l.wp + $0 % 3 }
+    let segments = [DirectTile.Segment(start: 0, count: c, tapStart: 0, tapCount: 9)]
+    taps.withUnsafeBufferPointer { offs in
+      segments.withUnsafeBufferPointer { segs in
+        convolveBands(
+          x, n: n, c: c, h: h, w: w, p: p, o: o, y, l: l, rowsPerBand: rowsPerBand,
+          groups: groups, blocks: blocks, o8: o8, packed: packed, segs, offs.baseAddress!)
+      }
+    }
+  }
+
+  /// The band loop of ``convolve``: pad, tiles, drop the padding columns.
+  private static func convolveBands(
+    _ x: UnsafePointer<Float>, n: Int, c: Int, h: Int, w: Int, p: Int, o: Int,
+    _ y: UnsafeMutablePointer<Float>, l: Layout, rowsPerBand: Int, groups: Int, blocks: Int,
+    o8: Int, packed: UnsafePointer<Float>, _ segment: UnsafeBufferPointer<DirectTile.Segment>,
+    _ offsets: UnsafePointer<Int>
+  ) {
+    let (oh, ow) = (h + 2 * p - 2, w + 2 * p - 2)
+    DirectTile.forEachBand(
+      images: n, rows: oh, rowsPerBand: rowsPerBand, groups: groups,
       scratchCount: c * l.plane + o8 * l.positions
     ) { _, i, rows, group, scratch in
       let pad = scratch
@@ -344,96 +332,21 @@ public enum Conv3x3 {
       padBand(x + i * c * h * w, channels: c, h: h, w: w, pad: p, rows: rows, l, into: pad)
       let used = rows.count * l.wp
       let mine = (blocks * group / groups)..<(blocks * (group + 1) / groups)
-      for q0 in stride(from: 0, to: used, by: tileWidth) {
+      for q0 in stride(from: 0, to: used, by: DirectTile.tileWidth) {
         for ob in mine {
-          tile(
-            pad, plane: l.plane, channels: c, wp: l.wp, packed + ob * c * 9 * tileChannels,
-            ext + ob * tileChannels * l.positions, ldy: l.positions, q0: q0)
+          DirectTile.tile(
+            pad, plane: l.plane, segment, offsets, packed + ob * c * 9 * DirectTile.tileChannels,
+            ext + ob * DirectTile.tileChannels * l.positions, ldy: l.positions, q0: q0)
         }
       }
-      for oc in (mine.lowerBound * tileChannels)..<min(o, mine.upperBound * tileChannels) {
+      for oc
+        in (mine.lowerBound * DirectTile.tileChannels)..<min(
+          o, mine.upperBound * DirectTile.tileChannels)
+      {
         let src = ext + oc * l.positions
         let dst = y + ((i * o + oc) * oh + rows.lowerBound) * ow
         for r in 0..<rows.count { (dst + r * ow).update(from: src + r * l.wp, count: ow) }
       }
     }
-  }
-
-  private typealias Vector = SIMD16<Float>
-
-  @inline(__always)
-  private static func load(_ p: UnsafePointer<Float>) -> Vector {
-    UnsafeRawPointer(p).loadUnaligned(as: Vector.self)
-  }
-
-  @inline(__always)
-  private static func store(_ v: Vector, _ p: UnsafeMutablePointer<Float>) {
-    UnsafeMutableRawPointer(p).storeBytes(of: v, as: Vector.self)
-  }
-
-  /// One tile: `y[j][q0 ..< q0+32]` for the 8 output channels `j` of `weights`
-  /// (`[C][9][8]`), summing all input channels and taps of the padded planes `x`.
-  @inline(__always)
-  private static func tile(
-    _ x: UnsafePointer<Float>, plane: Int, channels c: Int, wp: Int,
-    _ weights: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, ldy: Int, q0: Int
-  ) {
-    var a0 = Vector(), a1 = Vector(), a2 = Vector(), a3 = Vector()
-    var a4 = Vector(), a5 = Vector(), a6 = Vector(), a7 = Vector()
-    var b0 = Vector(), b1 = Vector(), b2 = Vector(), b3 = Vector()
-    var b4 = Vector(), b5 = Vector(), b6 = Vector(), b7 = Vector()
-    var wq = weights
-    for ch in 0..<c {
-      let xc = x + ch * plane + q0
-      for ky in 0..<3 {
-        let xr = xc + ky * wp
-        for kx in 0..<3 {
-          let x0 = load(xr + kx)
-          let x1 = load(xr + kx + 16)
-          var s = Vector(repeating: wq[0])
-          a0.addProduct(x0, s)
-          b0.addProduct(x1, s)
-          s = Vector(repeating: wq[1])
-          a1.addProduct(x0, s)
-          b1.addProduct(x1, s)
-          s = Vector(repeating: wq[2])
-          a2.addProduct(x0, s)
-          b2.addProduct(x1, s)
-          s = Vector(repeating: wq[3])
-          a3.addProduct(x0, s)
-          b3.addProduct(x1, s)
-          s = Vector(repeating: wq[4])
-          a4.addProduct(x0, s)
-          b4.addProduct(x1, s)
-          s = Vector(repeating: wq[5])
-          a5.addProduct(x0, s)
-          b5.addProduct(x1, s)
-          s = Vector(repeating: wq[6])
-          a6.addProduct(x0, s)
-          b6.addProduct(x1, s)
-          s = Vector(repeating: wq[7])
-          a7.addProduct(x0, s)
-          b7.addProduct(x1, s)
-          wq += tileChannels
-        }
-      }
-    }
-    let yq = y + q0
-    store(a0, yq)
-    store(b0, yq + 16)
-    store(a1, yq + ldy)
-    store(b1, yq + ldy + 16)
-    store(a2, yq + 2 * ldy)
-    store(b2, yq + 2 * ldy + 16)
-    store(a3, yq + 3 * ldy)
-    store(b3, yq + 3 * ldy + 16)
-    store(a4, yq + 4 * ldy)
-    store(b4, yq + 4 * ldy + 16)
-    store(a5, yq + 5 * ldy)
-    store(b5, yq + 5 * ldy + 16)
-    store(a6, yq + 6 * ldy)
-    store(b6, yq + 6 * ldy + 16)
-    store(a7, yq + 7 * ldy)
-    store(b7, yq + 7 * ldy + 16)
   }
 }

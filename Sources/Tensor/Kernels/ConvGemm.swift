@@ -59,7 +59,7 @@ enum ConvGemm {
   }
 
   /// Adds `parts` accumulators of `count` floats, laid end to end at `extra`, into `target`.
-  private static func addParts(
+  static func addParts(
     _ extra: UnsafePointer<Float>, parts: Int, count: Int, into target: UnsafeMutablePointer<Float>
   ) {
     for p in 0..<parts {

@@ -14,9 +14,6 @@
 /// gradient runs the tile the other way: each output phase plane gathers `gy` through the taps
 /// of its phase, then the phase planes are interleaved back into the image.
 public enum PhaseConv {
-  static let tileWidth = 32
-  static let tileChannels = 8
-
   /// Whether `g` with `outChannels` output channels takes this kernel.
   ///
   /// AVX-512 builds; 3×3 or 4×4 windows at stride 2 with padding 0 or 1, output maps from 16×16
@@ -25,7 +22,7 @@ public enum PhaseConv {
   /// and 1.3–1.7× for the input gradient on outputs of 32² and up.
   public static func applies(_ g: ConvGeometry, outChannels o: Int) -> Bool {
     Conv3x3.enabled && matches(g) && (g.kernelH == 3 || g.kernelH == 4) && g.stride == 2
-      && g.padding <= 1 && g.channels >= tileChannels && o >= tileChannels
+      && g.padding <= 1 && g.channels >= DirectTile.tileChannels && o >= DirectTile.tileChannels
       && g.outH * g.outW >= 256
   }
 
@@ -68,14 +65,6 @@ public enum PhaseConv {
     }
   }
 
-  /// One run of input planes that share a tap list (`offsets[tapStart ..< tapStart + tapCount]`).
-  struct Segment {
-    var start: Int
-    var count: Int
-    var tapStart: Int
-    var tapCount: Int
-  }
-
   /// y (`[n, O, OH, OW]`) = conv(x (`[n, C, H, W]`), w (`[O, C, k, k]`)) for geometry `g`;
   /// overwrites y.
   public static func forward(
@@ -86,14 +75,15 @@ public enum PhaseConv {
     let c = g.channels
     let k = g.kernelH
     let s2 = pl.s * pl.s
-    let o8 = (o + tileChannels - 1) / tileChannels * tileChannels
-    let blocks = o8 / tileChannels
+    let o8 = (o + DirectTile.tileChannels - 1) / DirectTile.tileChannels * DirectTile.tileChannels
+    let blocks = o8 / DirectTile.tileChannels
     // Tap offsets on the phase planes, phase after phase; one segment per phase.
     var offsets: [Int] = []
-    var segments: [Segment] = []
+    var segments: [DirectTile.Segment] = []
     for ph in 0..<s2 {
       segments.append(
-        Segment(start: ph * c, count: c, tapStart: offsets.count, tapCount: pl.taps[ph].count))
+        DirectTile.Segment(
+          start: ph * c, count: c, tapStart: offsets.count, tapCount: pl.taps[ph].count))
       for t in pl.taps[ph] { offsets.append((t.ky / pl.s) * pl.wp + t.kx / pl.s) }
     }
     // Weights `[O8/8][phase][C][tap][8]`, in the tile's reading order.
@@ -105,35 +95,37 @@ public enum PhaseConv {
       for ph in 0..<s2 {
         for ch in 0..<c {
           for t in pl.taps[ph] {
-            for j in 0..<tileChannels {
-              let oc = ob * tileChannels + j
+            for j in 0..<DirectTile.tileChannels {
+              let oc = ob * DirectTile.tileChannels + j
               q[j] = oc < o ? weight[((oc * c + ch) * k + t.ky) * k + t.kx] : 0
             }
-            q += tileChannels
+            q += DirectTile.tileChannels
           }
         }
       }
     }
-    let rowsPerBand = bandRows(planes: s2 * c, rowLength: pl.wp, rows: pl.outH, images: n)
-    let positions = roundUp(rowsPerBand * pl.wp)
+    let rowsPerBand = DirectTile.bandRows(
+      planes: s2 * c, rowLength: pl.wp, rows: pl.outH, images: n)
+    let positions = DirectTile.roundUp(rowsPerBand * pl.wp)
     let plane = positions + pl.amax * pl.wp + pl.amax
     let planes = s2 * c
     offsets.withUnsafeBufferPointer { offs in
       segments.withUnsafeBufferPointer { segs in
-        forEachBand(
+        DirectTile.forEachBand(
           images: n, rows: pl.outH, rowsPerBand: rowsPerBand,
           scratchCount: planes * plane + o8 * positions
-        ) { _, i, rows, scratch in
+        ) { _, i, rows, _, scratch in
           let xp = scratch
           let ext = scratch + planes * plane
           fillPhases(
             x + i * c * g.height * g.width, channels: c, pl, rows: rows, plane: plane, into: xp)
           let used = rows.count * pl.wp
-          for q0 in stride(from: 0, to: used, by: tileWidth) {
+          for q0 in stride(from: 0, to: used, by: DirectTile.tileWidth) {
             for ob in 0..<blocks {
-              tile(
+              DirectTile.tile(
                 xp, plane: plane, segs, offs.baseAddress!,
-                packed + ob * c * k * k * tileChannels, ext + ob * tileChannels * positions,
+                packed + ob * c * k * k * DirectTile.tileChannels,
+                ext + ob * DirectTile.tileChannels * positions,
                 ldy: positions, q0: q0)
             }
           }
@@ -162,15 +154,16 @@ public enum PhaseConv {
     let c = g.channels
     let k = g.kernelH
     let s2 = pl.s * pl.s
-    let c8 = (c + tileChannels - 1) / tileChannels * tileChannels
-    let blocks = c8 / tileChannels
+    let c8 = (c + DirectTile.tileChannels - 1) / DirectTile.tileChannels * DirectTile.tileChannels
+    let blocks = c8 / DirectTile.tileChannels
     // gy is read on a grid padded by `amax` rows above and columns left: row length `wg`.
     let wg = pl.wp + pl.amax
     var offsets: [Int] = []
-    var segments: [Segment] = []
+    var segments: [DirectTile.Segment] = []
     for ph in 0..<s2 {
       segments.append(
-        Segment(start: 0, count: o, tapStart: offsets.count, tapCount: pl.taps[ph].count))
+        DirectTile.Segment(start: 0, count: o, tapStart: offsets.count, tapCount: pl.taps[ph].count)
+      )
       for t in pl.taps[ph] {
         offsets.append((pl.amax - t.ky / pl.s) * wg + pl.amax - t.kx / pl.s)
       }
@@ -186,25 +179,25 @@ public enum PhaseConv {
       for cb in 0..<blocks {
         for oc in 0..<o {
           for t in pl.taps[ph] {
-            for j in 0..<tileChannels {
-              let ch = cb * tileChannels + j
+            for j in 0..<DirectTile.tileChannels {
+              let ch = cb * DirectTile.tileChannels + j
               q[j] = ch < c ? weight[((oc * c + ch) * k + t.ky) * k + t.kx] : 0
             }
-            q += tileChannels
+            q += DirectTile.tileChannels
           }
         }
       }
     }
-    let rowsPerBand = bandRows(planes: o, rowLength: wg, rows: pl.hp, images: n)
-    let positions = roundUp(rowsPerBand * wg)
+    let rowsPerBand = DirectTile.bandRows(planes: o, rowLength: wg, rows: pl.hp, images: n)
+    let positions = DirectTile.roundUp(rowsPerBand * wg)
     let plane = positions + pl.amax * wg + pl.amax
     let outPlanes = s2 * c8
     offsets.withUnsafeBufferPointer { offs in
       segments.withUnsafeBufferPointer { segs in
-        forEachBand(
+        DirectTile.forEachBand(
           images: n, rows: pl.hp, rowsPerBand: rowsPerBand,
           scratchCount: o * plane + outPlanes * positions
-        ) { _, i, rows, scratch in
+        ) { _, i, rows, _, scratch in
           let gp = scratch
           let ext = scratch + o * plane
           padGradient(
@@ -214,12 +207,13 @@ public enum PhaseConv {
           for ph in 0..<s2 {
             let seg = UnsafeBufferPointer(rebasing: segs[ph...ph])
             let tapCount = pl.taps[ph].count
-            for q0 in stride(from: 0, to: used, by: tileWidth) {
+            for q0 in stride(from: 0, to: used, by: DirectTile.tileWidth) {
               for cb in 0..<blocks {
-                tile(
+                DirectTile.tile(
                   gp, plane: plane, seg, offs.baseAddress!,
-                  packed + phaseWeights[ph] + cb * o * tapCount * tileChannels,
-                  ext + (ph * c8 + cb * tileChannels) * positions, ldy: positions, q0: q0)
+                  packed + phaseWeights[ph] + cb * o * tapCount * DirectTile.tileChannels,
+                  ext + (ph * c8 + cb * DirectTile.tileChannels) * positions, ldy: positions, q0: q0
+                )
               }
             }
           }
@@ -259,8 +253,8 @@ public enum PhaseConv {
       let first = 2 * m - pl.p
       while m + 16 <= pl.wp && 2 * m - pl.p + 31 < pl.w {
         var v = SIMD32<Float>()
-        v.evenHalf = load(lines + m)
-        v.oddHalf = load(lines + phaseStride + m)
+        v.evenHalf = DirectTile.load(lines + m)
+        v.oddHalf = DirectTile.load(lines + phaseStride + m)
         UnsafeMutableRawPointer(row + 2 * m - pl.p).storeBytes(of: v, as: SIMD32<Float>.self)
         m += 16
       }
@@ -297,8 +291,9 @@ public enum PhaseConv {
     let k = g.kernelH
     let s2 = pl.s * pl.s
     precondition(pl.taps.allSatisfy { $0.count == 4 }, "PhaseConv.weightGrad needs 2s×2s windows")
-    let rowsPerBand = bandRows(planes: s2 * c + o, rowLength: pl.wp, rows: pl.outH, images: n)
-    let positions = roundUp(rowsPerBand * pl.wp)
+    let rowsPerBand = DirectTile.bandRows(
+      planes: s2 * c + o, rowLength: pl.wp, rows: pl.outH, images: n)
+    let positions = DirectTile.roundUp(rowsPerBand * pl.wp)
     let plane = positions + pl.amax * pl.wp + pl.amax
     let taps = o * c * k * k
     let bands = (pl.outH + rowsPerBand - 1) / rowsPerBand
@@ -317,10 +312,10 @@ public enum PhaseConv {
     }
     offsets.withUnsafeBufferPointer { offs in
       slots.withUnsafeBufferPointer { slot in
-        forEachBand(
+        DirectTile.forEachBand(
           images: n, rows: pl.outH, rowsPerBand: rowsPerBand,
           scratchCount: s2 * c * plane + o * positions
-        ) { part, i, rows, scratch in
+        ) { part, i, rows, _, scratch in
           let xp = scratch
           let gext = scratch + s2 * c * plane
           fillPhases(
@@ -353,9 +348,7 @@ public enum PhaseConv {
       }
     }
     dw.update(from: acc, count: taps)
-    for p in 1..<max(parts, 1) {
-      for j in 0..<taps { dw[j] += acc[p * taps + j] }
-    }
+    ConvGemm.addParts(acc + taps, parts: parts - 1, count: taps, into: dw)
   }
 
   /// Adds `Σ_q g0[q]·x[q + offsets[t]]` into `out0[slots[t]]` (and with `g1` into `out1`) for
@@ -366,23 +359,25 @@ public enum PhaseConv {
     _ offsets: UnsafePointer<Int>, count: Int, _ out0: UnsafeMutablePointer<Float>,
     _ out1: UnsafeMutablePointer<Float>?, slots: UnsafePointer<Int>
   ) {
-    var a0 = Vector(), a1 = Vector(), a2 = Vector(), a3 = Vector()
-    var b0 = Vector(), b1 = Vector(), b2 = Vector(), b3 = Vector()
+    var a0 = DirectTile.Vector(), a1 = DirectTile.Vector(), a2 = DirectTile.Vector(),
+      a3 = DirectTile.Vector()
+    var b0 = DirectTile.Vector(), b1 = DirectTile.Vector(), b2 = DirectTile.Vector(),
+      b3 = DirectTile.Vector()
     let (x0, x1, x2, x3) = (x + offsets[0], x + offsets[1], x + offsets[2], x + offsets[3])
     var q = 0
     while q < count {
-      let u = load(g0 + q)
-      let v = load(g1 + q)
-      var s = load(x0 + q)
+      let u = DirectTile.load(g0 + q)
+      let v = DirectTile.load(g1 + q)
+      var s = DirectTile.load(x0 + q)
       a0.addProduct(u, s)
       b0.addProduct(v, s)
-      s = load(x1 + q)
+      s = DirectTile.load(x1 + q)
       a1.addProduct(u, s)
       b1.addProduct(v, s)
-      s = load(x2 + q)
+      s = DirectTile.load(x2 + q)
       a2.addProduct(u, s)
       b2.addProduct(v, s)
-      s = load(x3 + q)
+      s = DirectTile.load(x3 + q)
       a3.addProduct(u, s)
       b3.addProduct(v, s)
       q += 16
@@ -396,39 +391,6 @@ public enum PhaseConv {
     out1[slots[1]] += b1.sum()
     out1[slots[2]] += b2.sum()
     out1[slots[3]] += b3.sum()
-  }
-
-  /// Rounds up to whole tiles.
-  static func roundUp(_ v: Int) -> Int { (v + tileWidth - 1) / tileWidth * tileWidth }
-
-  /// Bytes of padded input per band (about a quarter of a core's L2).
-  static let bandBytes = 512 * 1024
-
-  /// Rows per band: the band's input planes stay in a core's cache, and with fewer images
-  /// than threads every thread gets a band of each image.
-  static func bandRows(planes: Int, rowLength: Int, rows: Int, images n: Int) -> Int {
-    let fit = bandBytes / (4 * planes * rowLength) - 2
-    let share = n < Threads.count ? (rows + Threads.count - 1) / Threads.count : rows
-    return max(1, min(rows, fit, share))
-  }
-
-  /// Runs `body(part, image, rows, scratch)` over (image, band of rows) units split over the
-  /// threads.
-  private static func forEachBand(
-    images n: Int, rows: Int, rowsPerBand: Int, scratchCount: Int,
-    _ body: (
-      _ part: Int, _ image: Int, _ rows: Range<Int>, _ scratch: UnsafeMutablePointer<Float>
-    ) -> Void
-  ) {
-    let bands = (rows + rowsPerBand - 1) / rowsPerBand
-    Parallel.parts(n * bands) { part, units in
-      Scratch.with(scratchCount) { scratch in
-        for u in units {
-          let (i, b) = (u / bands, u % bands)
-          body(part, i, (b * rowsPerBand)..<min(rows, (b + 1) * rowsPerBand), scratch)
-        }
-      }
-    }
   }
 
   /// Writes the phase planes of output rows `rows` (phase rows `rows.lowerBound ..<
@@ -504,85 +466,5 @@ public enum PhaseConv {
       }
       (d + rowsIn * wg).initialize(repeating: 0, count: plane - rowsIn * wg)
     }
-  }
-
-  private typealias Vector = SIMD16<Float>
-
-  @inline(__always)
-  private static func load(_ p: UnsafePointer<Float>) -> Vector {
-    UnsafeRawPointer(p).loadUnaligned(as: Vector.self)
-  }
-
-  @inline(__always)
-  private static func store(_ v: Vector, _ p: UnsafeMutablePointer<Float>) {
-    UnsafeMutableRawPointer(p).storeBytes(of: v, as: Vector.self)
-  }
-
-  /// One tile: `y[j][q0 ..< q0+32]` for 8 output channels, summing, for every segment, its
-  /// planes of `x` read at each of its tap offsets; weights `[plane][tap][8]` in that order.
-  @inline(__always)
-  private static func tile(
-    _ x: UnsafePointer<Float>, plane: Int, _ segments: UnsafeBufferPointer<Segment>,
-    _ offsets: UnsafePointer<Int>, _ weights: UnsafePointer<Float>,
-    _ y: UnsafeMutablePointer<Float>, ldy: Int, q0: Int
-  ) {
-    var a0 = Vector(), a1 = Vector(), a2 = Vector(), a3 = Vector()
-    var a4 = Vector(), a5 = Vector(), a6 = Vector(), a7 = Vector()
-    var b0 = Vector(), b1 = Vector(), b2 = Vector(), b3 = Vector()
-    var b4 = Vector(), b5 = Vector(), b6 = Vector(), b7 = Vector()
-    var wq = weights
-    for seg in segments {
-      let offs = offsets + seg.tapStart
-      for ch in seg.start..<(seg.start + seg.count) {
-        let xc = x + ch * plane + q0
-        for t in 0..<seg.tapCount {
-          let xr = xc + offs[t]
-          let x0 = load(xr)
-          let x1 = load(xr + 16)
-          var s = Vector(repeating: wq[0])
-          a0.addProduct(x0, s)
-          b0.addProduct(x1, s)
-          s = Vector(repeating: wq[1])
-          a1.addProduct(x0, s)
-          b1.addProduct(x1, s)
-          s = Vector(repeating: wq[2])
-          a2.addProduct(x0, s)
-          b2.addProduct(x1, s)
-          s = Vector(repeating: wq[3])
-          a3.addProduct(x0, s)
-          b3.addProduct(x1, s)
-          s = Vector(repeating: wq[4])
-          a4.addProduct(x0, s)
-          b4.addProduct(x1, s)
-          s = Vector(repeating: wq[5])
-          a5.addProduct(x0, s)
-          b5.addProduct(x1, s)
-          s = Vector(repeating: wq[6])
-          a6.addProduct(x0, s)
-          b6.addProduct(x1, s)
-          s = Vector(repeating: wq[7])
-          a7.addProduct(x0, s)
-          b7.addProduct(x1, s)
-          wq += 8
-        }
-      }
-    }
-    let yq = y + q0
-    store(a0, yq)
-    store(b0, yq + 16)
-    store(a1, yq + ldy)
-    store(b1, yq + ldy + 16)
-    store(a2, yq + 2 * ldy)
-    store(b2, yq + 2 * ldy + 16)
-    store(a3, yq + 3 * ldy)
-    store(b3, yq + 3 * ldy + 16)
-    store(a4, yq + 4 * ldy)
-    store(b4, yq + 4 * ldy + 16)
-    store(a5, yq + 5 * ldy)
-    store(b5, yq + 5 * ldy + 16)
-    store(a6, yq + 6 * ldy)
-    store(b6, yq + 6 * ldy + 16)
-    store(a7, yq + 7 * ldy)
-    store(b7, yq + 7 * ldy + 16)
   }
 }
