@@ -72,6 +72,22 @@ final class ForwardTests: XCTestCase {
     XCTAssertEqual(a.mean(axes: [2]).shape, [2, 3])
   }
 
+  func testLongRowSumsMatchDoubleSums() {
+    // Rows of 1, 15, 16, 17, 323 and 1000 floats: the 16-lane blocks, their tails and several
+    // blocks of 256, against sums in Double.
+    var rng = SplitMix64(seed: 31)
+    for inner in [1, 15, 16, 17, 323, 1000] {
+      let x = Tensor.randomNormal([3, 4, inner], std: 2, using: &rng) + 1
+      let got = x.sum(axes: [0, 2]).scalars
+      let v = x.scalars
+      for c in 0..<4 {
+        var want: Double = 0
+        for i in 0..<3 { for j in 0..<inner { want += Double(v[(i * 4 + c) * inner + j]) } }
+        XCTAssertEqual(Double(got[c]), want, accuracy: 1e-4 * max(1, abs(want)), "row \(inner)")
+      }
+    }
+  }
+
   func testInstanceNormGivesZeroMeanUnitVariance() {
     var rng = SplitMix64(seed: 12)
     let x = Tensor.randomNormal([2, 3, 5, 5], std: 3, using: &rng) + 4

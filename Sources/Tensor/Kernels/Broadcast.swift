@@ -117,6 +117,28 @@ enum BroadcastLoop {
     }
   }
 
+  /// The sum of `count` floats: 16-lane partial sums over blocks of 256, each block's total
+  /// added in Double.
+  @inline(__always)
+  static func sumRow(_ p: UnsafePointer<Float>, _ count: Int) -> Double {
+    var acc: Double = 0
+    var j = 0
+    while j + 16 <= count {
+      var v = SIMD16<Float>()
+      let end = min(count, j + 256) & ~15
+      while j < end {
+        v += UnsafeRawPointer(p + j).loadUnaligned(as: SIMD16<Float>.self)
+        j += 16
+      }
+      acc += Double(v.sum())
+    }
+    while j < count {
+      acc += Double(p[j])
+      j += 1
+    }
+    return acc
+  }
+
   /// Sums `x` (shape `shape`) over the dimensions where `outShape` (same rank) is 1.
   static func reduceSum(
     _ x: UnsafePointer<Float>, _ shape: [Int], _ out: UnsafeMutablePointer<Float>,
@@ -140,19 +162,7 @@ enum BroadcastLoop {
     for _ in 0..<(total / inner) {
       let px = x + i0
       if io == 0 {
-        var acc: Double = 0
-        var j = 0
-        while j + 8 <= inner {
-          var s: Float = 0
-          for k in 0..<8 { s += px[j + k] }
-          acc += Double(s)
-          j += 8
-        }
-        while j < inner {
-          acc += Double(px[j])
-          j += 1
-        }
-        out[offO] += Float(acc)
+        out[offO] += Float(sumRow(px, inner))
       } else {
         let po = out + offO
         for j in 0..<inner { po[j] += px[j] }

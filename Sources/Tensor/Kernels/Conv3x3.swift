@@ -60,14 +60,16 @@ public enum Conv3x3 {
     g.kernelH == 3 && g.kernelW == 3 && g.stride == 1 && g.padding <= 1 && g.dilation == 1
   }
 
-  /// y (`[n, O, H, W]`) = conv(x (`[n, C, H, W]`), w (`[O, C, 3, 3]`)); overwrites y.
+  /// y (`[n, O, H, W]`) = conv(x (`[n, C, H, W]`), w (`[O, C, 3, 3]`)) + bias (`[O]`, if
+  /// given); overwrites y.
   public static func forward(
     _ x: UnsafePointer<Float>, n: Int, channels c: Int, height h: Int, width w: Int,
     padding p: Int = 1, _ weight: UnsafePointer<Float>, outChannels o: Int,
-    _ y: UnsafeMutablePointer<Float>
+    bias: UnsafePointer<Float>? = nil, _ y: UnsafeMutablePointer<Float>
   ) {
-    convolve(x, n: n, inChannels: c, h: h, w: w, pad: p, outChannels: o, y) { packed, o8 in
-      pack(o8: o8, c: c, into: packed) { oc, ch, k in oc < o ? weight[(oc * c + ch) * 9 + k] : 0 }
+    convolve(x, n: n, inChannels: c, h: h, w: w, pad: p, outChannels: o, bias: bias, y) {
+      packed, o8 in
+      packRows(weight, o: o, o8: o8, c: c, into: packed)
     }
   }
 
@@ -84,9 +86,7 @@ public enum Conv3x3 {
     convolve(
       gy, n: n, inChannels: o, h: h + 2 * p - 2, w: w + 2 * p - 2, pad: 2 - p, outChannels: c, dx
     ) { packed, c8 in
-      pack(o8: c8, c: o, into: packed) { ch, oc, k in
-        ch < c ? weight[(oc * c + ch) * 9 + (8 - k)] : 0
-      }
+      packFlipped(weight, o: o, c: c, c8: c8, into: packed)
     }
   }
 
@@ -265,16 +265,46 @@ public enum Conv3x3 {
     out1[8] += b8.sum()
   }
 
-  /// Packs weights `[O8/8][C][9][8]` from `value(outChannel, inChannel, tap)`.
-  private static func pack(
-    o8: Int, c: Int, into p: UnsafeMutablePointer<Float>, _ value: (Int, Int, Int) -> Float
+  /// Packs `w` (`[O, C, 3, 3]`) for the input gradient: read as `[C, O, 3, 3]`, flipped.
+  ///
+  /// The layout is `[C8/8][O][9][8]` (zero past `c`); blocks of eight input channels are split
+  /// over the threads, and block `(cb, oc)` reads eight consecutive 3×3 kernels.
+  private static func packFlipped(
+    _ weight: UnsafePointer<Float>, o: Int, c: Int, c8: Int, into p: UnsafeMutablePointer<Float>
   ) {
-    for ob in 0..<(o8 / DirectTile.tileChannels) {
-      for ch in 0..<c {
-        for k in 0..<9 {
-          let dst = p + ((ob * c + ch) * 9 + k) * DirectTile.tileChannels
-          for j in 0..<DirectTile.tileChannels {
-            dst[j] = value(ob * DirectTile.tileChannels + j, ch, k)
+    let tc = DirectTile.tileChannels
+    Parallel.chunks(c8 / tc, costPerItem: o * 9 * tc) { blocks in
+      for cb in blocks {
+        let live = min(tc, c - cb * tc)
+        for oc in 0..<o {
+          let src = weight + (oc * c + cb * tc) * 9
+          let dst = p + (cb * o + oc) * 9 * tc
+          for k in 0..<9 {
+            for j in 0..<live { dst[k * tc + j] = src[j * 9 + 8 - k] }
+            for j in live..<tc { dst[k * tc + j] = 0 }
+          }
+        }
+      }
+    }
+  }
+
+  /// Packs `w` (`[O, C, 3, 3]`) as `[O8/8][C][9][8]`, zero past `o`: each block is the
+  /// transpose of eight rows of `C·9` weights, read row by row (blocks split over the threads).
+  private static func packRows(
+    _ weight: UnsafePointer<Float>, o: Int, o8: Int, c: Int, into p: UnsafeMutablePointer<Float>
+  ) {
+    let tc = DirectTile.tileChannels
+    let row = c * 9
+    Parallel.chunks(o8 / tc, costPerItem: row * tc) { blocks in
+      for ob in blocks {
+        let dst = p + ob * row * tc
+        for j in 0..<tc {
+          let oc = ob * tc + j
+          if oc < o {
+            let src = weight + oc * row
+            for q in 0..<row { dst[q * tc + j] = src[q] }
+          } else {
+            for q in 0..<row { dst[q * tc + j] = 0 }
           }
         }
       }
@@ -285,7 +315,7 @@ public enum Conv3x3 {
   /// input rows, runs the tiles and drops the padding columns into `y`.
   private static func convolve(
     _ x: UnsafePointer<Float>, n: Int, inChannels c: Int, h: Int, w: Int, pad p: Int,
-    outChannels o: Int, _ y: UnsafeMutablePointer<Float>,
+    outChannels o: Int, bias: UnsafePointer<Float>? = nil, _ y: UnsafeMutablePointer<Float>,
     packWeights: (_ into: UnsafeMutablePointer<Float>, _ o8: Int) -> Void
   ) {
     let o8 = (o + DirectTile.tileChannels - 1) / DirectTile.tileChannels * DirectTile.tileChannels
@@ -296,7 +326,7 @@ public enum Conv3x3 {
     // With fewer images than threads, small maps split their output channels between the
     // threads (each pads the same band) rather than cutting the map into thin bands, whose
     // one-row halos and part-filled tiles cost more than a second copy of the input.
-    let (oh, ow) = (h + 2 * p - 2, w + 2 * p - 2)
+    let oh = h + 2 * p - 2
     let blocks = o8 / DirectTile.tileChannels
     let thin = n < Threads.count && oh < 16 * Threads.count && blocks >= Threads.count
     let groups = thin ? Threads.count : 1
@@ -309,16 +339,17 @@ public enum Conv3x3 {
     taps.withUnsafeBufferPointer { offs in
       segments.withUnsafeBufferPointer { segs in
         convolveBands(
-          x, n: n, c: c, h: h, w: w, p: p, o: o, y, l: l, rowsPerBand: rowsPerBand,
+          x, n: n, c: c, h: h, w: w, p: p, o: o, bias: bias, y, l: l, rowsPerBand: rowsPerBand,
           groups: groups, blocks: blocks, o8: o8, packed: packed, segs, offs.baseAddress!)
       }
     }
   }
 
-  /// The band loop of ``convolve``: pad, tiles, drop the padding columns.
+  /// The band loop of ``convolve``: pad, tiles, drop the padding columns (adding the bias).
   private static func convolveBands(
     _ x: UnsafePointer<Float>, n: Int, c: Int, h: Int, w: Int, p: Int, o: Int,
-    _ y: UnsafeMutablePointer<Float>, l: Layout, rowsPerBand: Int, groups: Int, blocks: Int,
+    bias: UnsafePointer<Float>?, _ y: UnsafeMutablePointer<Float>, l: Layout, rowsPerBand: Int,
+    groups: Int, blocks: Int,
     o8: Int, packed: UnsafePointer<Float>, _ segment: UnsafeBufferPointer<DirectTile.Segment>,
     _ offsets: UnsafePointer<Int>
   ) {
@@ -345,7 +376,10 @@ public enum Conv3x3 {
       {
         let src = ext + oc * l.positions
         let dst = y + ((i * o + oc) * oh + rows.lowerBound) * ow
-        for r in 0..<rows.count { (dst + r * ow).update(from: src + r * l.wp, count: ow) }
+        let b = bias?[oc] ?? 0
+        for r in 0..<rows.count {
+          DirectTile.copyRow(src + r * l.wp, count: ow, adding: b, to: dst + r * ow)
+        }
       }
     }
   }

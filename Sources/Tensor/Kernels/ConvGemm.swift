@@ -75,10 +75,11 @@ enum ConvGemm {
     return max(1, min(n, columnsPerGemm / max(hw, 1)))
   }
 
-  /// y (`[n, O, OH, OW]`) = W (`[O, C·kh·kw]`) · im2col(x); overwrites y.
+  /// y (`[n, O, OH, OW]`) = W (`[O, C·kh·kw]`) · im2col(x) + bias (`[O]`, if given);
+  /// overwrites y.
   static func forward(
     _ x: UnsafePointer<Float>, n: Int, _ g: ConvGeometry, _ w: UnsafePointer<Float>,
-    outChannels o: Int, _ y: UnsafeMutablePointer<Float>
+    outChannels o: Int, bias: UnsafePointer<Float>? = nil, _ y: UnsafeMutablePointer<Float>
   ) {
     let inSize = g.channels * g.height * g.width
     let hw = g.colCols
@@ -91,36 +92,71 @@ enum ConvGemm {
       // copies run in parallel too; a lone unit's GEMM is split over the threads instead.
       let ow = g.outW
       forEachUnit(g, images: n) { _, i, band, cols in
+        let out = y + i * o * hw + band.lowerBound * ow
         if g.isIdentity {
           BLAS.gemm(
             transA: false, transB: false, m: o, n: hw, k: g.colRows, a: w, b: x + i * inSize,
-            c: y + i * o * hw)
-          return
+            c: out)
+        } else {
+          Im2col.im2col(x + i * inSize, g, cols, outputRows: band)
+          BLAS.gemm(
+            transA: false, transB: false, m: o, n: band.count * ow, k: g.colRows, a: w, b: cols,
+            c: out, ldc: hw)
         }
-        Im2col.im2col(x + i * inSize, g, cols, outputRows: band)
-        BLAS.gemm(
-          transA: false, transB: false, m: o, n: band.count * ow, k: g.colRows, a: w, b: cols,
-          c: y + i * o * hw + band.lowerBound * ow, ldc: hw)
+        // The bias goes in while the band is still in this core's cache.
+        if let bias {
+          for c in 0..<o {
+            let (row, v) = (out + c * hw, bias[c])
+            for j in 0..<(band.count * ow) { row[j] += v }
+          }
+        }
       }
       return
     }
-    Scratch.with(g.colRows * b * hw + o * b * hw) { buf in
+    forEachGroup(images: n, perGroup: b, scratch: { (g.colRows + o) * $0 * hw }) {
+      _, i0, m, buf in
       let cols = buf
-      let tmp = buf + g.colRows * b * hw
-      var i0 = 0
-      while i0 < n {
-        let m = min(b, n - i0)
-        let pitch = m * hw
-        for j in 0..<m { Im2col.im2col(x + (i0 + j) * inSize, g, cols + j * hw, rowPitch: pitch) }
-        BLAS.gemm(transA: false, transB: false, m: o, n: pitch, k: g.colRows, a: w, b: cols, c: tmp)
-        for j in 0..<m {
-          for c in 0..<o {
-            (y + ((i0 + j) * o + c) * hw).update(from: tmp + c * pitch + j * hw, count: hw)
-          }
+      let tmp = buf + g.colRows * m * hw
+      let pitch = m * hw
+      for j in 0..<m { Im2col.im2col(x + (i0 + j) * inSize, g, cols + j * hw, rowPitch: pitch) }
+      BLAS.gemm(transA: false, transB: false, m: o, n: pitch, k: g.colRows, a: w, b: cols, c: tmp)
+      for j in 0..<m {
+        for c in 0..<o {
+          DirectTile.copyRow(
+            tmp + c * pitch + j * hw, count: hw, adding: bias?[c] ?? 0,
+            to: y + ((i0 + j) * o + c) * hw)
         }
-        i0 += m
       }
     }
+  }
+
+  /// Runs `body(part, first, count, buffer)` over groups of at most `b` consecutive images
+  /// (the grouped small-map paths), split over the threads.
+  ///
+  /// With several threads the groups shrink so that every thread gets images: their column
+  /// copies then run in parallel too, each with one-thread GEMMs. A lone group runs on the
+  /// calling thread, whose GEMM may split. `buffer` holds `scratch(groupSize)` floats per part.
+  private static func forEachGroup(
+    images n: Int, perGroup b: Int, scratch: (Int) -> Int,
+    _ body: (
+      _ part: Int, _ first: Int, _ count: Int, _ buffer: UnsafeMutablePointer<Float>
+    ) -> Void
+  ) {
+    let threads = Parallel.partCount(n)
+    let size = max(1, min(b, (n + threads - 1) / threads))
+    let groups = (n + size - 1) / size
+    Parallel.parts(groups) { part, range in
+      Scratch.with(scratch(size)) { buf in
+        for k in range { body(part, k * size, min(size, n - k * size), buf) }
+      }
+    }
+  }
+
+  /// The number of parts ``forEachGroup(images:perGroup:scratch:_:)`` runs.
+  private static func groupParts(images n: Int, perGroup b: Int) -> Int {
+    let threads = Parallel.partCount(n)
+    let size = max(1, min(b, (n + threads - 1) / threads))
+    return Parallel.partCount((n + size - 1) / size)
   }
 
   /// dx (`[n, C, H, W]`) = col2im(Wᵀ · gy); overwrites dx.
@@ -161,23 +197,20 @@ enum ConvGemm {
       if !byImage { addParts(extra, parts: parts - 1, count: n * inSize, into: dx) }
       return
     }
-    Scratch.with(g.colRows * b * hw + o * b * hw) { buf in
+    // Groups write disjoint images of dx.
+    forEachGroup(images: n, perGroup: b, scratch: { (g.colRows + o) * $0 * hw }) {
+      _, i0, m, buf in
       let cols = buf
-      let tmp = buf + g.colRows * b * hw
-      var i0 = 0
-      while i0 < n {
-        let m = min(b, n - i0)
-        let pitch = m * hw
-        for j in 0..<m {
-          for c in 0..<o {
-            (tmp + c * pitch + j * hw).update(from: gy + ((i0 + j) * o + c) * hw, count: hw)
-          }
+      let tmp = buf + g.colRows * m * hw
+      let pitch = m * hw
+      for j in 0..<m {
+        for c in 0..<o {
+          (tmp + c * pitch + j * hw).update(from: gy + ((i0 + j) * o + c) * hw, count: hw)
         }
-        BLAS.gemm(
-          transA: true, transB: false, m: g.colRows, n: pitch, k: o, a: w, b: tmp, c: cols)
-        for j in 0..<m { Im2col.col2im(cols + j * hw, g, dx + (i0 + j) * inSize, rowPitch: pitch) }
-        i0 += m
       }
+      BLAS.gemm(
+        transA: true, transB: false, m: g.colRows, n: pitch, k: o, a: w, b: tmp, c: cols)
+      for j in 0..<m { Im2col.col2im(cols + j * hw, g, dx + (i0 + j) * inSize, rowPitch: pitch) }
     }
   }
 
@@ -217,24 +250,28 @@ enum ConvGemm {
       addParts(extra, parts: parts - 1, count: size, into: dw)
       return
     }
-    Scratch.with(g.colRows * b * hw + o * b * hw) { buf in
+    // Every group adds into all of dw: each part but the first into its own copy.
+    let size = o * g.colRows
+    let parts = groupParts(images: n, perGroup: b)
+    let extraCount = max((parts - 1) * size, 1)
+    let extra = BufferPool.shared.take(extraCount)
+    defer { BufferPool.shared.give(extra, extraCount) }
+    extra.initialize(repeating: 0, count: (parts - 1) * size)
+    forEachGroup(images: n, perGroup: b, scratch: { (g.colRows + o) * $0 * hw }) {
+      part, i0, m, buf in
       let cols = buf
-      let tmp = buf + g.colRows * b * hw
-      var i0 = 0
-      while i0 < n {
-        let m = min(b, n - i0)
-        let pitch = m * hw
-        for j in 0..<m {
-          Im2col.im2col(x + (i0 + j) * inSize, g, cols + j * hw, rowPitch: pitch)
-          for c in 0..<o {
-            (tmp + c * pitch + j * hw).update(from: gy + ((i0 + j) * o + c) * hw, count: hw)
-          }
+      let tmp = buf + g.colRows * m * hw
+      let pitch = m * hw
+      for j in 0..<m {
+        Im2col.im2col(x + (i0 + j) * inSize, g, cols + j * hw, rowPitch: pitch)
+        for c in 0..<o {
+          (tmp + c * pitch + j * hw).update(from: gy + ((i0 + j) * o + c) * hw, count: hw)
         }
-        BLAS.gemm(
-          transA: false, transB: true, m: o, n: g.colRows, k: pitch, a: tmp, b: cols, beta: 1,
-          c: dw)
-        i0 += m
       }
+      BLAS.gemm(
+        transA: false, transB: true, m: o, n: g.colRows, k: pitch, a: tmp, b: cols, beta: 1,
+        c: part == 0 ? dw : extra + (part - 1) * size)
     }
+    addParts(extra, parts: parts - 1, count: size, into: dw)
   }
 }

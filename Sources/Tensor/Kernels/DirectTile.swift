@@ -47,6 +47,18 @@ enum DirectTile {
     }
   }
 
+  /// Copies `count` floats from `src` to `dst`, adding `bias` to each.
+  @inline(__always)
+  static func copyRow(
+    _ src: UnsafePointer<Float>, count: Int, adding bias: Float, to dst: UnsafeMutablePointer<Float>
+  ) {
+    if bias == 0 {
+      dst.update(from: src, count: count)
+    } else {
+      for j in 0..<count { dst[j] = src[j] + bias }
+    }
+  }
+
   /// One run of input planes that share a tap list (`offsets[tapStart ..< tapStart + tapCount]`).
   struct Segment {
     var start: Int

@@ -65,11 +65,11 @@ public enum PhaseConv {
     }
   }
 
-  /// y (`[n, O, OH, OW]`) = conv(x (`[n, C, H, W]`), w (`[O, C, k, k]`)) for geometry `g`;
-  /// overwrites y.
+  /// y (`[n, O, OH, OW]`) = conv(x (`[n, C, H, W]`), w (`[O, C, k, k]`)) + bias (`[O]`, if
+  /// given) for geometry `g`; overwrites y.
   public static func forward(
     _ x: UnsafePointer<Float>, n: Int, _ g: ConvGeometry, _ weight: UnsafePointer<Float>,
-    outChannels o: Int, _ y: UnsafeMutablePointer<Float>
+    outChannels o: Int, bias: UnsafePointer<Float>? = nil, _ y: UnsafeMutablePointer<Float>
   ) {
     let pl = Plan(g)
     let c = g.channels
@@ -90,16 +90,29 @@ public enum PhaseConv {
     let packedCount = o8 * c * k * k
     let packed = BufferPool.shared.take(packedCount)
     defer { BufferPool.shared.give(packed, packedCount) }
-    var q = packed
-    for ob in 0..<blocks {
-      for ph in 0..<s2 {
-        for ch in 0..<c {
-          for t in pl.taps[ph] {
-            for j in 0..<DirectTile.tileChannels {
-              let oc = ob * DirectTile.tileChannels + j
-              q[j] = oc < o ? weight[((oc * c + ch) * k + t.ky) * k + t.kx] : 0
+    let tc = DirectTile.tileChannels
+    let wr = c * k * k
+    // Where each packed group of eight reads in a row of `w`, in packing order.
+    var source: [Int] = []
+    source.reserveCapacity(wr)
+    for ph in 0..<s2 {
+      for ch in 0..<c {
+        for t in pl.taps[ph] { source.append((ch * k + t.ky) * k + t.kx) }
+      }
+    }
+    source.withUnsafeBufferPointer { src in
+      Parallel.chunks(blocks, costPerItem: wr * tc) { range in
+        for ob in range {
+          // Row by row: output channel `ob·8 + j` fills lane j of every group of eight.
+          let block = packed + ob * wr * tc
+          for j in 0..<tc {
+            let oc = ob * tc + j
+            if oc < o {
+              let row = weight + oc * wr
+              for e in 0..<wr { block[e * tc + j] = row[src[e]] }
+            } else {
+              for e in 0..<wr { block[e * tc + j] = 0 }
             }
-            q += DirectTile.tileChannels
           }
         }
       }
@@ -132,8 +145,9 @@ public enum PhaseConv {
           for oc in 0..<o {
             let src = ext + oc * positions
             let dst = y + ((i * o + oc) * pl.outH + rows.lowerBound) * pl.outW
+            let b = bias?[oc] ?? 0
             for r in 0..<rows.count {
-              (dst + r * pl.outW).update(from: src + r * pl.wp, count: pl.outW)
+              DirectTile.copyRow(src + r * pl.wp, count: pl.outW, adding: b, to: dst + r * pl.outW)
             }
           }
         }
@@ -172,18 +186,26 @@ public enum PhaseConv {
     let packedCount = s2 * c8 * o * k * k
     let packed = BufferPool.shared.take(packedCount)
     defer { BufferPool.shared.give(packed, packedCount) }
-    var q = packed
+    let tc = DirectTile.tileChannels
     var phaseWeights: [Int] = []
+    var start = 0
     for ph in 0..<s2 {
-      phaseWeights.append(q - packed)
-      for cb in 0..<blocks {
+      phaseWeights.append(start)
+      start += blocks * o * pl.taps[ph].count * tc
+    }
+    // One unit per (phase, block of eight input channels), split over the threads.
+    Parallel.chunks(s2 * blocks, costPerItem: o * k * k * tc / s2) { units in
+      for u in units {
+        let (ph, cb) = (u / blocks, u % blocks)
+        let taps = pl.taps[ph]
+        var q = packed + phaseWeights[ph] + cb * o * taps.count * tc
+        let live = min(tc, c - cb * tc)
         for oc in 0..<o {
-          for t in pl.taps[ph] {
-            for j in 0..<DirectTile.tileChannels {
-              let ch = cb * DirectTile.tileChannels + j
-              q[j] = ch < c ? weight[((oc * c + ch) * k + t.ky) * k + t.kx] : 0
-            }
-            q += DirectTile.tileChannels
+          for t in taps {
+            let src = weight + (oc * c + cb * tc) * k * k + t.ky * k + t.kx
+            for j in 0..<live { q[j] = src[j * k * k] }
+            for j in live..<tc { q[j] = 0 }
+            q += tc
           }
         }
       }

@@ -41,15 +41,23 @@ extension Tensor {
       let y = out.baseAddress!
       let inSize = g.channels * g.height * g.width
       let outSize = outC * oh * ow
+      // Every kernel adds the bias to its own piece of the output, while it is in cache.
+      let b = bias?.storage.base
       if direct {
         // Whole images per thread, or bands of rows when there are fewer images than threads.
         let bands = n >= Threads.count ? 1 : min(oh, Threads.count)
         func run(_ units: Range<Int>) {
           for u in units {
-            let (i, b) = (u / bands, u % bands)
+            let (i, band) = (u / bands, u % bands)
+            let rows = (oh * band / bands)..<(oh * (band + 1) / bands)
             DirectConv.forward(
               x.storage.base + i * inSize, g, weight.storage.base, outChannels: outC,
-              y + i * outSize, outputRows: (oh * b / bands)..<(oh * (b + 1) / bands))
+              y + i * outSize, outputRows: rows)
+            guard let b else { continue }
+            for c in 0..<outC {
+              let p = y + i * outSize + c * oh * ow + rows.lowerBound * ow
+              for j in 0..<(rows.count * ow) { p[j] += b[c] }
+            }
           }
         }
         if g.colRows * g.colCols * outC < 1 << 16 {
@@ -58,25 +66,15 @@ extension Tensor {
           Parallel.parts(n * bands) { _, units in run(units) }
         }
       } else if PhaseConv.applies(g, outChannels: outC) {
-        PhaseConv.forward(x.storage.base, n: n, g, weight.storage.base, outChannels: outC, y)
+        PhaseConv.forward(
+          x.storage.base, n: n, g, weight.storage.base, outChannels: outC, bias: b, y)
       } else if Conv3x3.applies(g, outChannels: outC) {
         Conv3x3.forward(
           x.storage.base, n: n, channels: g.channels, height: g.height, width: g.width,
-          padding: g.padding, weight.storage.base, outChannels: outC, y)
+          padding: g.padding, weight.storage.base, outChannels: outC, bias: b, y)
       } else {
         ConvGemm.forward(
-          x.storage.base, n: n, g, weight.storage.base, outChannels: outC, y)
-      }
-      if let bias {
-        let b = bias.storage.base
-        let plane = oh * ow
-        for i in 0..<n {
-          for c in 0..<outC {
-            let p = y + (i * outC + c) * plane
-            let v = b[c]
-            for j in 0..<plane { p[j] += v }
-          }
-        }
+          x.storage.base, n: n, g, weight.storage.base, outChannels: outC, bias: b, y)
       }
     }
     var inputs = [x, weight]
