@@ -79,6 +79,53 @@ enum DirectTile {
     UnsafeMutableRawPointer(p).storeBytes(of: v, as: Vector.self)
   }
 
+  /// The planes of one segment through the tile's accumulators (`a` the first 16 positions,
+  /// `b` the next 16, one of each per output channel); `taps` is the segment's tap count.
+  @inline(__always)
+  static func channels(
+    _ x: UnsafePointer<Float>, plane: Int, _ seg: Segment, taps: Int,
+    _ offsets: UnsafePointer<Int>, _ wq: inout UnsafePointer<Float>, q0: Int,
+    _ a0: inout Vector, _ a1: inout Vector, _ a2: inout Vector, _ a3: inout Vector,
+    _ a4: inout Vector, _ a5: inout Vector, _ a6: inout Vector, _ a7: inout Vector,
+    _ b0: inout Vector, _ b1: inout Vector, _ b2: inout Vector, _ b3: inout Vector,
+    _ b4: inout Vector, _ b5: inout Vector, _ b6: inout Vector, _ b7: inout Vector
+  ) {
+    let offs = offsets + seg.tapStart
+    for ch in seg.start..<(seg.start + seg.count) {
+      let xc = x + ch * plane + q0
+      for t in 0..<taps {
+        let xr = xc + offs[t]
+        let x0 = load(xr)
+        let x1 = load(xr + 16)
+        var s = Vector(repeating: wq[0])
+        a0.addProduct(x0, s)
+        b0.addProduct(x1, s)
+        s = Vector(repeating: wq[1])
+        a1.addProduct(x0, s)
+        b1.addProduct(x1, s)
+        s = Vector(repeating: wq[2])
+        a2.addProduct(x0, s)
+        b2.addProduct(x1, s)
+        s = Vector(repeating: wq[3])
+        a3.addProduct(x0, s)
+        b3.addProduct(x1, s)
+        s = Vector(repeating: wq[4])
+        a4.addProduct(x0, s)
+        b4.addProduct(x1, s)
+        s = Vector(repeating: wq[5])
+        a5.addProduct(x0, s)
+        b5.addProduct(x1, s)
+        s = Vector(repeating: wq[6])
+        a6.addProduct(x0, s)
+        b6.addProduct(x1, s)
+        s = Vector(repeating: wq[7])
+        a7.addProduct(x0, s)
+        b7.addProduct(x1, s)
+        wq += 8
+      }
+    }
+  }
+
   /// One tile: `y[j][q0 ..< q0+32]` for 8 output channels, summing, for every segment, its
   /// planes of `x` read at each of its tap offsets; weights `[plane][tap][8]` in that order.
   @inline(__always)
@@ -93,39 +140,20 @@ enum DirectTile {
     var b4 = Vector(), b5 = Vector(), b6 = Vector(), b7 = Vector()
     var wq = weights
     for seg in segments {
-      let offs = offsets + seg.tapStart
-      for ch in seg.start..<(seg.start + seg.count) {
-        let xc = x + ch * plane + q0
-        for t in 0..<seg.tapCount {
-          let xr = xc + offs[t]
-          let x0 = load(xr)
-          let x1 = load(xr + 16)
-          var s = Vector(repeating: wq[0])
-          a0.addProduct(x0, s)
-          b0.addProduct(x1, s)
-          s = Vector(repeating: wq[1])
-          a1.addProduct(x0, s)
-          b1.addProduct(x1, s)
-          s = Vector(repeating: wq[2])
-          a2.addProduct(x0, s)
-          b2.addProduct(x1, s)
-          s = Vector(repeating: wq[3])
-          a3.addProduct(x0, s)
-          b3.addProduct(x1, s)
-          s = Vector(repeating: wq[4])
-          a4.addProduct(x0, s)
-          b4.addProduct(x1, s)
-          s = Vector(repeating: wq[5])
-          a5.addProduct(x0, s)
-          b5.addProduct(x1, s)
-          s = Vector(repeating: wq[6])
-          a6.addProduct(x0, s)
-          b6.addProduct(x1, s)
-          s = Vector(repeating: wq[7])
-          a7.addProduct(x0, s)
-          b7.addProduct(x1, s)
-          wq += 8
-        }
+      // Constant tap counts let the compiler unroll the tap loop (2×2 phase windows, 3×3).
+      switch seg.tapCount {
+      case 4:
+        channels(
+          x, plane: plane, seg, taps: 4, offsets, &wq, q0: q0, &a0, &a1, &a2, &a3, &a4, &a5, &a6,
+          &a7, &b0, &b1, &b2, &b3, &b4, &b5, &b6, &b7)
+      case 9:
+        channels(
+          x, plane: plane, seg, taps: 9, offsets, &wq, q0: q0, &a0, &a1, &a2, &a3, &a4, &a5, &a6,
+          &a7, &b0, &b1, &b2, &b3, &b4, &b5, &b6, &b7)
+      default:
+        channels(
+          x, plane: plane, seg, taps: seg.tapCount, offsets, &wq, q0: q0, &a0, &a1, &a2, &a3, &a4,
+          &a5, &a6, &a7, &b0, &b1, &b2, &b3, &b4, &b5, &b6, &b7)
       }
     }
     let yq = y + q0
