@@ -107,7 +107,8 @@ def s2f_inputs(c: dict, n: int, gen: torch.Generator) -> dict:
     return {
         "in.photo": torch.rand(n, 3, s, s, generator=gen) * 2 - 1,
         "in.sketch": (torch.rand(n, 1, s, s, generator=gen) > 0.8).float(),
-        "in.latent": torch.randn(n, c["latentDim"] + 16 * c.get("layoutChannels", 0), generator=gen),
+        "in.latent": torch.randn(
+            n, c["latentDim"] + c.get("layoutSize", 4) ** 2 * c.get("layoutChannels", 0), generator=gen),
         "in.amounts": amounts,
     }
 
@@ -160,6 +161,19 @@ def write_fixtures() -> None:
     outputs = s2f_outputs(model, inputs, None)
     tensors = {**tm.state_dict_for_file(model, "model."), **inputs, **outputs}
     path = os.path.join(FIXTURES, "twin_s2fgan_layout.safetensors")
+    save(path, tensors, {"config": json.dumps(c, sort_keys=True), "generator": "scripts/compare_models.py"})
+    print(f"wrote {os.path.relpath(path, ROOT)} ({os.path.getsize(path)} bytes)")
+
+    # 8×8 layout maps (S2FConfig.layoutSize): taken from the encoder's second stage and added to
+    # the decoder at 8×8; again its own generator.
+    lgen = torch.Generator().manual_seed(19)
+    c = tm.s2f_tiny(3, layout_channels=2, layout_size=8)
+    model = tm.S2FGAN(c)
+    randomize(model, lgen)
+    inputs = s2f_inputs(c, 2, lgen)
+    outputs = s2f_outputs(model, inputs, None)
+    tensors = {**tm.state_dict_for_file(model, "model."), **inputs, **outputs}
+    path = os.path.join(FIXTURES, "twin_s2fgan_layout8.safetensors")
     save(path, tensors, {"config": json.dumps(c, sort_keys=True), "generator": "scripts/compare_models.py"})
     print(f"wrote {os.path.relpath(path, ROOT)} ({os.path.getsize(path)} bytes)")
 

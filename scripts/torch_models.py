@@ -274,21 +274,26 @@ class LatentEncoder(nn.Module):
         self.mlp1 = Linear(d, d, equalized=True, lr_mul=0.01)
         self.mlp2 = Linear(d, d, equalized=True, lr_mul=0.01)
         layout = c.get("layoutChannels", 0)
-        self.layout = ConvLayer(ch[-1], layout, 1, activate=False) if layout > 0 else None
+        # The layout maps come from the stage whose output is layoutSize² (the last by default).
+        self.layout_stage = (c["imageSize"] // c.get("layoutSize", 4)).bit_length() - 1
+        self.layout = ConvLayer(ch[self.layout_stage], layout, 1, activate=False) if layout > 0 else None
 
     def forward(self, x):
         h = self.stem(x)
         total = None
-        for block, head in zip(self.blocks, self.heads):
+        stage = h
+        for i, (block, head) in enumerate(zip(self.blocks, self.heads)):
             h = block(h)
+            if i + 1 == self.layout_stage:
+                stage = h
             z = head(h)
             total = z if total is None else total + z
         mean = total * (1 / len(self.heads))
         g = self.mlp2(scaled_leaky_relu(self.mlp1(pixel_norm(mean))))
         if self.layout is None:
             return g
-        # The layout latent: the 4×4 features through a 1×1 conv, flattened channel-major.
-        return torch.cat([g, self.layout(h).reshape(h.shape[0], -1)], dim=1)
+        # The layout latent: that stage's features through a 1×1 conv, flattened channel-major.
+        return torch.cat([g, self.layout(stage).reshape(h.shape[0], -1)], dim=1)
 
 
 class StyleDecoder(nn.Module):
@@ -305,20 +310,29 @@ class StyleDecoder(nn.Module):
         self.rgbs = nn.ModuleList(
             [ModulatedConv2d(ch[i], 3, 1, d, demodulate=False) for i in range(1, len(ch))])
         layout = c.get("layoutChannels", 0)
-        self.layout = ConvLayer(layout, ch[0], 1, activate=False) if layout > 0 else None
+        self.layout_size = c.get("layoutSize", 4)
+        # Resolution index (0 = 4×4) where the projected layout maps are added.
+        self.layout_level = (self.layout_size // 4).bit_length() - 1
+        self.layout = ConvLayer(layout, ch[self.layout_level], 1, activate=False) if layout > 0 else None
         self.latent_dim = d
 
     def forward(self, z):
         n = z.shape[0]
         h = self.constant.expand(n, *self.constant.shape[1:])
         w = z
+        projected = None
         if self.layout is not None:
             w = z[:, :self.latent_dim]
-            h = h + self.layout(z[:, self.latent_dim:].reshape(n, -1, 4, 4))
+            s = self.layout_size
+            projected = self.layout(z[:, self.latent_dim:].reshape(n, -1, s, s))
+        if projected is not None and self.layout_level == 0:
+            h = h + projected
         h = scaled_leaky_relu(self.conv0(h, w))
         rgb = self.rgb0(h, w)
-        for up, conv, to_rgb in zip(self.upConvs, self.convs, self.rgbs):
+        for i, (up, conv, to_rgb) in enumerate(zip(self.upConvs, self.convs, self.rgbs)):
             h = scaled_leaky_relu(up(h, w))
+            if projected is not None and self.layout_level == i + 1:
+                h = h + projected
             h = scaled_leaky_relu(conv(h, w))
             rgb = resize_bilinear(rgb, h.shape[2]) + to_rgb(h, w)
         return rgb
@@ -587,13 +601,16 @@ class SARGANDiscriminator(nn.Module):
 # Configurations (S2FConfig / SARGANConfig) and weight files
 
 
-def s2f_tiny(attributes: int, layout_channels: int = 0, standardize_sketch: bool = False) -> dict:
-    """S2FConfig.tiny(attributes:layoutChannels:) (standardizeSketch set afterwards)."""
+def s2f_tiny(attributes: int, layout_channels: int = 0, standardize_sketch: bool = False,
+             layout_size: int = 4) -> dict:
+    """S2FConfig.tiny(attributes:layoutChannels:layoutSize:) (standardizeSketch set afterwards)."""
     c = dict(imageSize=32, latentDim=16, attributeCount=attributes, encoderChannels=[4, 8, 8, 8],
              decoderChannels=[8, 8, 8, 4], discriminatorChannels=[4, 8, 8, 8], decChannels=4,
              decBlocks=1)
     if layout_channels:
         c["layoutChannels"] = layout_channels
+    if layout_size != 4:
+        c["layoutSize"] = layout_size
     if standardize_sketch:
         c["standardizeSketch"] = True
     return c

@@ -50,6 +50,8 @@ let trainUsage = """
     --backdrop-weight X  s2f: weight of backdrop pixels in the image losses (default 0.25)
     --layout C           s2f: a spatial layout latent of C channels at 4×4 beside the global
                          latent (default 0, the paper's design; must match a resumed run)
+    --layout-size S      s2f: side of the layout maps (4, 8, 16 or 32; default 4), taken from
+                         the encoder stage of that size and added to the decoder at that size
     --standardize-sketch s2f: standardise each sketch before its encoder (a new run's config)
     --sketch-structure X s2f: weight of the structure loss on the sketch path (standardised
                          luminance against the paired render; default 0)
@@ -67,7 +69,7 @@ func runTrainCommand(_ words: [String]) throws -> Int32 {
     valued: [
       "steps", "batch", "threads", "data", "run", "export", "checkpoint-seconds", "sample-every",
       "lr", "adv", "pair-focus", "cls", "blocks", "variant", "seed", "backdrop-weight",
-      "sketch-image", "layout", "sketch-structure", "target-weights",
+      "sketch-image", "layout", "layout-size", "sketch-structure", "target-weights",
     ],
     flags: [
       "fresh", "photo-only", "standardize-sketch", "focus-per-image", "canonical-targets",
@@ -256,7 +258,12 @@ private func trainS2F(_ args: Arguments) throws {
   }
   let config = S2FConfig.small(
     attributes: names.count, layoutChannels: try args.int("layout", default: 0),
+    layoutSize: try args.int("layout-size", default: 4),
     standardizeSketch: args.has("standardize-sketch"))
+  guard config.layoutChannels == 0 || config.layoutSizeIsValid else {
+    throw CLIError.usage(
+      "--layout-size must be a power of two from 4 to a quarter of the image (4–32 at 128×128)")
+  }
   let trainer = S2FTrainer(config: config, options: o)
   let settings = try runSettings(args, name: "s2fgan")
   let export = args.string("export") ?? "assets/models/s2fgan.safetensors"

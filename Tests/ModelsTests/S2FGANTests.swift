@@ -112,6 +112,51 @@ final class S2FGANTests: XCTestCase {
     for (p, q) in zip(m.parameters, n.parameters) { XCTAssertEqual(p.scalars, q.scalars) }
   }
 
+  func testLargerLayoutComesFromItsStageAndReachesTheDecoder() throws {
+    // 32×32 images: layout maps of 8×8 from the encoder's second stage, added to the decoder
+    // at 8×8.
+    let lc = S2FConfig.tiny(attributes: 3, layoutChannels: 2, layoutSize: 8)
+    XCTAssertTrue(lc.layoutSizeIsValid)
+    XCTAssertFalse(
+      S2FConfig.tiny(attributes: 3, layoutChannels: 2, layoutSize: 16).layoutSizeIsValid)
+    XCTAssertFalse(
+      S2FConfig.tiny(attributes: 3, layoutChannels: 2, layoutSize: 6).layoutSizeIsValid)
+    XCTAssertEqual(lc.latentWidth, 16 + 2 * 64)
+    let m = S2FGAN(config: lc, seed: 5)
+    // Stage 2 of the encoder has 8 channels, the decoder 8 at 8×8.
+    XCTAssertEqual(m.imageEncoder.layout?.conv.weight.shape, [2, 8, 1, 1])
+    XCTAssertEqual(m.decoder.layout?.conv.weight.shape, [8, 2, 1, 1])
+    var rng = SplitMix64(seed: 6)
+    let x = Tensor.randomUniform([2, 3, 32, 32], -1, 1, using: &rng)
+    withNoGrad {
+      let r = m.encode(photo: x)
+      XCTAssertEqual(r.shape, [2, 144])
+      XCTAssertEqual(m.encode(sketch: x.slice(axis: 1, start: 0, length: 1)).shape, [2, 144])
+      XCTAssertEqual(m.decode(r).shape, [2, 3, 32, 32])
+      let layout = r.slice(axis: 1, start: 16, length: 128).scalars
+      let e = m.edit(r, targets: [1, nil, -1], variant: .dis)
+      XCTAssertEqual(e.slice(axis: 1, start: 16, length: 128).scalars, layout)
+      // The decoder reads the 8×8 maps.
+      var moved = r.scalars
+      moved[16 + 64 + 9] += 5
+      let other = m.decode(Tensor(moved, shape: r.shape))
+      XCTAssertNotEqual(other.scalars, m.decode(r).scalars)
+    }
+    let path = NSTemporaryDirectory() + "s2f-\(UUID().uuidString).safetensors"
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    try ModelStore.save(
+      m, path: path, metadata: ["model": "s2fgan", "config": ModelStore.json(lc)], dtype: .f32)
+    let (n, _) = try ModelStore.loadS2FGAN(path: path)
+    XCTAssertEqual(n.config.layoutSize, 8)
+    for (p, q) in zip(m.parameters, n.parameters) { XCTAssertEqual(p.scalars, q.scalars) }
+    // Files written before the layout size existed read as 4×4.
+    let json = ModelStore.json(S2FConfig.tiny(attributes: 3, layoutChannels: 2))
+    let withoutSize = json.replacingOccurrences(of: "\"layoutSize\":4,", with: "")
+    XCTAssertNotEqual(json, withoutSize)
+    let old = try JSONDecoder().decode(S2FConfig.self, from: Data(withoutSize.utf8))
+    XCTAssertEqual(old.layoutSize, 4)
+  }
+
   func testStandardizedSketchesIgnoreInkScaleAndOffset() {
     var c = config
     c.standardizeSketch = true

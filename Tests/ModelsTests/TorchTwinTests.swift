@@ -126,6 +126,21 @@ final class TorchTwinTests: XCTestCase {
       tolerance: tolerance)
   }
 
+  func testS2FGANWithEightByEightLayoutMatchesTorchTwin() throws {
+    let f = try fixture("twin_s2fgan_layout8.safetensors")
+    let config = S2FConfig.tiny(attributes: 3, layoutChannels: 2, layoutSize: 8)
+    let stored = try JSONDecoder().decode(
+      S2FConfig.self, from: Data(try XCTUnwrap(f.metadata["config"]).utf8))
+    XCTAssertEqual(stored, config)
+    let model = S2FGAN(config: config)
+    try model.load(f, prefix: "model.")
+    let inputs = try S2FInputs(f)
+    XCTAssertEqual(inputs.latent.shape, [2, config.latentWidth])
+    try check(
+      f, s2fOutputs(model, inputs, discriminator: nil), dumpName: "tiny_s2fgan_layout8",
+      tolerance: tolerance)
+  }
+
   func testSARGANMatchesTorchTwin() throws {
     let f = try fixture("twin_sargan.safetensors")
     // The fixture is today's tiny network, condition bias and discriminator slope included.

@@ -8,16 +8,19 @@ import Tensor
 /// A 1×1 stem, then residual downsampling stages to 4×4. After each stage a head average-pools
 /// the features to 2×2 and maps them through two equalized linear layers (learning-rate
 /// multiplier 0.01); the heads' mean is pixel-normalized and refined by a two-layer MLP into the
-/// global latent `[N, latentDim]`. With a layout latent, a 1×1 conv maps the last stage's 4×4
-/// features to `layoutChannels` maps, flattened (channel-major) after the global part.
+/// global latent `[N, latentDim]`. With a layout latent, a 1×1 conv maps the features of the
+/// stage at `layoutSize`² (the last stage's 4×4 by default) to `layoutChannels` maps, flattened
+/// (channel-major) after the global part.
 public final class LatentEncoder: Module {
   public let stem: ConvLayer
   public let blocks: [ResBlockDown]
   public let heads: [EncoderHead]
   public let mlp1: Linear
   public let mlp2: Linear
-  /// The 1×1 layout conv `[layoutChannels, lastWidth, 1, 1]`, nil without a layout latent.
+  /// The 1×1 layout conv `[layoutChannels, stageWidth, 1, 1]`, nil without a layout latent.
   public let layout: ConvLayer?
+  /// The stage (1 = the first block) whose output feeds the layout conv.
+  let layoutStage: Int
 
   public init(inChannels: Int, config c: S2FConfig, rng: inout SplitMix64) {
     let ch = c.encoderChannels
@@ -32,26 +35,28 @@ public final class LatentEncoder: Module {
     self.heads = heads
     mlp1 = Linear(c.latentDim, c.latentDim, equalized: true, lrMul: 0.01, rng: &rng)
     mlp2 = Linear(c.latentDim, c.latentDim, equalized: true, lrMul: 0.01, rng: &rng)
+    precondition(c.layoutChannels == 0 || c.layoutSizeIsValid, "layout size \(c.layoutSize)")
+    layoutStage = c.layoutChannels > 0 ? c.layoutStage : 0
     layout =
       c.layoutChannels > 0
-      ? ConvLayer(ch[ch.count - 1], c.layoutChannels, kernel: 1, activate: false, rng: &rng)
+      ? ConvLayer(ch[layoutStage], c.layoutChannels, kernel: 1, activate: false, rng: &rng)
       : nil
   }
 
   public func callAsFunction(_ x: Tensor) -> Tensor {
     var h = stem(x)
     var sum: Tensor?
-    for (block, head) in zip(blocks, heads) {
+    var stageFeatures = h
+    for (i, (block, head)) in zip(blocks, heads).enumerated() {
       h = block(h)
+      if i + 1 == layoutStage { stageFeatures = h }
       let z = head(h)
       sum = sum.map { $0 + z } ?? z
     }
     let mean = sum! * (1 / Float(heads.count))
     let global = mlp2(scaledLeakyRelu(mlp1(pixelNorm(mean))))
     guard let layout else { return global }
-    let n = h.shape[0]
-    precondition(h.shape[2] == 4 && h.shape[3] == 4, "the layout latent needs 4×4 features")
-    return Tensor.concat([global, layout(h).reshaped([n, -1])], axis: 1)
+    return Tensor.concat([global, layout(stageFeatures).reshaped([h.shape[0], -1])], axis: 1)
   }
 }
 

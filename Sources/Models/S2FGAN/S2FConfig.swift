@@ -20,10 +20,14 @@ public struct S2FConfig: Sendable, Equatable, Codable {
   public var decBlocks: Int
   /// Channels of the spatial layout latent (0: none, the paper's design).
   ///
-  /// When positive, each encoder also returns its 4×4 features mapped to this many channels,
-  /// appended to the global latent as `[N, layoutChannels·16]`, and the decoder adds their
-  /// projection to its learned constant. Edits move only the global part.
+  /// When positive, each encoder also returns its features at `layoutSize`² mapped to this
+  /// many channels, appended to the global latent as `[N, layoutChannels·layoutSize²]`, and the
+  /// decoder adds their projection to its features of that size (at 4×4, to its learned
+  /// constant). Edits move only the global part.
   public var layoutChannels: Int = 0
+  /// Side of the layout maps: 4 (the default, the encoders' last stage) or a larger power of
+  /// two up to a quarter of the image, taken from the encoder stage of that size.
+  public var layoutSize: Int = 4
   /// Standardises each sketch (zero mean, unit deviation) before the sketch encoder.
   ///
   /// Sparse strokes on blank paper otherwise give features whose variation over drawings is
@@ -31,12 +35,12 @@ public struct S2FConfig: Sendable, Equatable, Codable {
   public var standardizeSketch: Bool = false
 
   /// Width of the whole latent: the global part plus the flattened layout.
-  public var latentWidth: Int { latentDim + layoutChannels * 16 }
+  public var latentWidth: Int { latentDim + layoutChannels * layoutSize * layoutSize }
 
   public init(
     imageSize: Int, latentDim: Int, attributeCount: Int, encoderChannels: [Int],
     decoderChannels: [Int], discriminatorChannels: [Int], decChannels: Int, decBlocks: Int,
-    layoutChannels: Int = 0, standardizeSketch: Bool = false
+    layoutChannels: Int = 0, layoutSize: Int = 4, standardizeSketch: Bool = false
   ) {
     self.imageSize = imageSize
     self.latentDim = latentDim
@@ -47,13 +51,29 @@ public struct S2FConfig: Sendable, Equatable, Codable {
     self.decChannels = decChannels
     self.decBlocks = decBlocks
     self.layoutChannels = layoutChannels
+    self.layoutSize = layoutSize
     self.standardizeSketch = standardizeSketch
   }
 
   private enum CodingKeys: String, CodingKey {
     case imageSize, latentDim, attributeCount, encoderChannels, decoderChannels
-    case discriminatorChannels, decChannels, decBlocks, layoutChannels, standardizeSketch
+    case discriminatorChannels, decChannels, decBlocks, layoutChannels, layoutSize
+    case standardizeSketch
   }
+
+  /// The encoder stage (1 = the first downsampling) whose output is `layoutSize`².
+  public var layoutStage: Int { log2(imageSize / layoutSize) }
+  /// The decoder resolution index (0 = 4×4) of `layoutSize`.
+  public var layoutLevel: Int { log2(layoutSize / 4) }
+
+  /// Whether `layoutSize` is a power of two from 4 to a quarter of the image that the encoder
+  /// and decoder both have.
+  public var layoutSizeIsValid: Bool {
+    layoutSize >= 4 && layoutSize & (layoutSize - 1) == 0 && layoutSize <= imageSize / 4
+      && layoutStage < encoderChannels.count && layoutLevel < decoderChannels.count
+  }
+
+  private func log2(_ v: Int) -> Int { max(0, Int.bitWidth - 1 - v.leadingZeroBitCount) }
 
   /// Decodes a configuration; files written before the layout latent existed have none.
   public init(from decoder: Decoder) throws {
@@ -67,26 +87,29 @@ public struct S2FConfig: Sendable, Equatable, Codable {
     decChannels = try c.decode(Int.self, forKey: .decChannels)
     decBlocks = try c.decode(Int.self, forKey: .decBlocks)
     layoutChannels = try c.decodeIfPresent(Int.self, forKey: .layoutChannels) ?? 0
+    layoutSize = try c.decodeIfPresent(Int.self, forKey: .layoutSize) ?? 4
     standardizeSketch = try c.decodeIfPresent(Bool.self, forKey: .standardizeSketch) ?? false
   }
 
   /// The 128×128 "small" configuration (`layoutChannels` 0 as shipped before the layout latent).
   public static func small(
-    attributes: Int, layoutChannels: Int = 0, standardizeSketch: Bool = false
+    attributes: Int, layoutChannels: Int = 0, layoutSize: Int = 4, standardizeSketch: Bool = false
   ) -> S2FConfig {
     S2FConfig(
       imageSize: 128, latentDim: 256, attributeCount: attributes,
       encoderChannels: [16, 32, 64, 128, 256, 256],
       decoderChannels: [256, 256, 128, 64, 32, 16],
       discriminatorChannels: [16, 32, 64, 128, 256, 256], decChannels: 32, decBlocks: 2,
-      layoutChannels: layoutChannels, standardizeSketch: standardizeSketch)
+      layoutChannels: layoutChannels, layoutSize: layoutSize, standardizeSketch: standardizeSketch)
   }
 
   /// A tiny configuration for tests (32×32).
-  public static func tiny(attributes: Int, layoutChannels: Int = 0) -> S2FConfig {
+  public static func tiny(attributes: Int, layoutChannels: Int = 0, layoutSize: Int = 4)
+    -> S2FConfig
+  {
     S2FConfig(
       imageSize: 32, latentDim: 16, attributeCount: attributes, encoderChannels: [4, 8, 8, 8],
       decoderChannels: [8, 8, 8, 4], discriminatorChannels: [4, 8, 8, 8], decChannels: 4,
-      decBlocks: 1, layoutChannels: layoutChannels)
+      decBlocks: 1, layoutChannels: layoutChannels, layoutSize: layoutSize)
   }
 }

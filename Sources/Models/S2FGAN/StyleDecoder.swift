@@ -7,10 +7,11 @@ import Tensor
 /// in [-1, 1]).
 ///
 /// One global latent `[N, latentDim]` drives every layer (no W+). At 4×4: the learned constant
-/// `[C0, 4, 4]` (plus, with a layout latent, a 1×1 projection of the layout maps
-/// `[N, layoutChannels, 4, 4]`), one modulated 3×3 conv and a ToRGB. At each following
-/// resolution: an upsampling modulated conv, a modulated conv, and a ToRGB (modulated 1×1
-/// without demodulation) added to the bilinearly upsampled RGB of the previous resolution.
+/// `[C0, 4, 4]`, one modulated 3×3 conv and a ToRGB. At each following resolution: an
+/// upsampling modulated conv, a modulated conv, and a ToRGB (modulated 1×1 without
+/// demodulation) added to the bilinearly upsampled RGB of the previous resolution. With a
+/// layout latent, a 1×1 projection of the layout maps `[N, layoutChannels, L, L]` is added at
+/// resolution L: to the constant at 4×4, after the upsampling conv above that.
 public final class StyleDecoder: Module {
   public let constant: Tensor
   public let conv0: ModulatedConv2d
@@ -18,9 +19,12 @@ public final class StyleDecoder: Module {
   public let upConvs: [ModulatedConv2d]
   public let convs: [ModulatedConv2d]
   public let rgbs: [ModulatedConv2d]
-  /// The layout projection `[C0, layoutChannels, 1, 1]`, nil without a layout latent.
+  /// The layout projection `[C_L, layoutChannels, 1, 1]`, nil without a layout latent.
   public let layout: ConvLayer?
   let latentDim: Int
+  /// The resolution index (0 = 4×4) where the layout projection is added, and its side.
+  let layoutLevel: Int
+  let layoutSize: Int
 
   public init(config c: S2FConfig, rng: inout SplitMix64) {
     let ch = c.decoderChannels
@@ -41,24 +45,31 @@ public final class StyleDecoder: Module {
     upConvs = up
     convs = cv
     rgbs = rgb
+    precondition(c.layoutChannels == 0 || c.layoutSizeIsValid, "layout size \(c.layoutSize)")
+    layoutLevel = c.layoutChannels > 0 ? c.layoutLevel : 0
+    layoutSize = c.layoutSize
     layout =
       c.layoutChannels > 0
-      ? ConvLayer(c.layoutChannels, ch[0], kernel: 1, activate: false, rng: &rng) : nil
+      ? ConvLayer(c.layoutChannels, ch[layoutLevel], kernel: 1, activate: false, rng: &rng)
+      : nil
   }
 
   public func callAsFunction(_ z: Tensor) -> Tensor {
     let n = z.shape[0]
     var h = constant.expanded(to: [n] + Array(constant.shape.dropFirst()))
     var w = z
+    var projected: Tensor?
     if let layout {
       w = z.slice(axis: 1, start: 0, length: latentDim)
       let maps = z.slice(axis: 1, start: latentDim, length: z.shape[1] - latentDim)
-      h = h + layout(maps.reshaped([n, -1, 4, 4]))
+      projected = layout(maps.reshaped([n, -1, layoutSize, layoutSize]))
     }
+    if layoutLevel == 0, let projected { h = h + projected }
     h = scaledLeakyRelu(conv0(h, style: w))
     var rgb = rgb0(h, style: w)
     for i in upConvs.indices {
       h = scaledLeakyRelu(upConvs[i](h, style: w))
+      if layoutLevel == i + 1, let projected { h = h + projected }
       h = scaledLeakyRelu(convs[i](h, style: w))
       let size = h.shape[2]
       rgb = rgb.resizedBilinear(height: size, width: size) + rgbs[i](h, style: w)
