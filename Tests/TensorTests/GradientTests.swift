@@ -70,6 +70,21 @@ final class GradientTests: XCTestCase {
     assertGradients([x([3, 6], 47)]) { $0[0].logSoftmax() }
   }
 
+  func testFusedNormalizationGradientMatchesRecordedOne() {
+    // First-order backward runs a fused kernel; with a recorded graph it composes ops. Rows of
+    // 3, 40 and 300 cover the 16-lane blocks and their tails.
+    for (k, m) in [3, 40, 300].enumerated() {
+      var rng = SplitMix64(seed: UInt64(60 + k))
+      let x = (Tensor.randomNormal([5, m], std: 2, using: &rng) + 1).requiringGrad()
+      let seed = Tensor.randomNormal([5, m], using: &rng)
+      let y = x.normalizedRows()
+      let fused = Tape.gradients(of: y, wrt: [x], seed: seed)[0]
+      let recorded = Tape.gradients(
+        of: x.normalizedRows(), wrt: [x], seed: seed, createGraph: true)[0]
+      assertClose(fused, recorded, atol: 1e-5, "row of \(m)")
+    }
+  }
+
   func testGradientReversalNegatesGradient() {
     let a = x([4], 48).requiringGrad()
     let g = Tape.gradients(of: (a.gradientReversed(scale: 0.5) * 2).sum(), wrt: [a])[0]

@@ -25,13 +25,7 @@ extension Tensor {
       Parallel.chunks(rows, costPerItem: 4 * m) { range in
         for i in range {
           let p = x + i * m
-          var s: Double = 0
-          var s2: Double = 0
-          for j in 0..<m {
-            let v = Double(p[j])
-            s += v
-            s2 += v * v
-          }
+          let (s, s2) = sumAndDot(p, p, m)
           let mean = s / Double(max(m, 1))
           let variance = max(s2 / Double(max(m, 1)) - mean * mean, 0)
           let istd = Float(1 / (variance + Double(eps)).squareRoot())
@@ -45,9 +39,36 @@ extension Tensor {
     let xhat = r.detached()
     let istd = Tensor(shape: [rows, 1], storage: inv)
     return Tensor.record("normalizeRows", r, inputs: [self]) { g, _ in
+      // A first-order backward pass runs one fused kernel; a recorded one (double backward)
+      // composes differentiable ops.
+      guard GradMode.isEnabled else {
+        return [Tensor.normalizedRowsGradient(g, xhat: xhat, istd: inv)]
+      }
       let gMean = g.mean(axes: [1], keepDims: true)
       let gxMean = (g * xhat).mean(axes: [1], keepDims: true)
       return [(g - gMean - xhat * gxMean) * istd]
+    }
+  }
+
+  /// dx = (g − mean(g) − x̂·mean(g·x̂))·istd per row of `[G, M]`, in two passes over each row.
+  private static func normalizedRowsGradient(_ g: Tensor, xhat: Tensor, istd: TensorStorage)
+    -> Tensor
+  {
+    let (rows, m) = (g.shape[0], g.shape[1])
+    let gp = g.storage.base
+    let xp = xhat.storage.base
+    let ip = istd.base
+    return Tensor(shape: g.shape) { out in
+      let dx = out.baseAddress!
+      Parallel.chunks(rows, costPerItem: 5 * m) { range in
+        for i in range {
+          let (gr, xr, dr) = (gp + i * m, xp + i * m, dx + i * m)
+          let (sg, sgx) = sumAndDot(gr, xr, m)
+          let inv = Double(max(m, 1))
+          let (a, b, s) = (Float(sg / inv), Float(sgx / inv), ip[i])
+          for j in 0..<m { dr[j] = (gr[j] - a - xr[j] * b) * s }
+        }
+      }
     }
   }
 
@@ -89,3 +110,33 @@ extension Tensor {
 }
 
 @inline(__always) private func naturalLog(_ x: Double) -> Double { log(x) }
+
+/// (Σ a[j], Σ a[j]·b[j]) over `count` floats: 16-lane partial sums over blocks of 256, each
+/// block's totals added in Double.
+@inline(__always)
+func sumAndDot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ count: Int) -> (
+  Double, Double
+) {
+  var (s, d): (Double, Double) = (0, 0)
+  var j = 0
+  while j + 16 <= count {
+    var vs = SIMD16<Float>()
+    var vd = SIMD16<Float>()
+    let end = min(count, j + 256) & ~15
+    while j < end {
+      let x = UnsafeRawPointer(a + j).loadUnaligned(as: SIMD16<Float>.self)
+      let y = UnsafeRawPointer(b + j).loadUnaligned(as: SIMD16<Float>.self)
+      vs += x
+      vd.addProduct(x, y)
+      j += 16
+    }
+    s += Double(vs.sum())
+    d += Double(vd.sum())
+  }
+  while j < count {
+    s += Double(a[j])
+    d += Double(a[j]) * Double(b[j])
+    j += 1
+  }
+  return (s, d)
+}
