@@ -32,6 +32,8 @@ let trainUsage = """
     --lr X               learning rate
     --adv X              adversarial loss weight (0 disables the discriminator for sargan)
     --pair-focus X       sargan: weight of the paired L1 inside the changed region (default 10)
+    --pair-edges X       sargan: weight of an L1 on pixel differences inside the changed region
+                         (thin lines such as wrinkles; default 0)
     --cls X              sargan: expression classification weight (default 1)
     --focus-per-image    sargan: every image weighs the same in the changed-region loss
                          (default: every changed pixel of the batch does, so large changes
@@ -68,7 +70,8 @@ func runTrainCommand(_ words: [String]) throws -> Int32 {
     Array(words.dropFirst()),
     valued: [
       "steps", "batch", "threads", "data", "run", "export", "checkpoint-seconds", "sample-every",
-      "lr", "adv", "pair-focus", "cls", "blocks", "variant", "seed", "backdrop-weight",
+      "lr", "adv", "pair-focus", "pair-edges", "cls", "blocks", "variant", "seed",
+      "backdrop-weight",
       "sketch-image", "layout", "layout-size", "sketch-structure", "target-weights",
     ],
     flags: [
@@ -132,6 +135,9 @@ private func trainSARGAN(_ args: Arguments) throws {
   o.learningRateD = o.learningRateG
   o.lambdaAdversarial = try args.float("adv", default: o.lambdaAdversarial)
   o.lambdaPairFocus = try args.float("pair-focus", default: o.lambdaPairFocus)
+  if args.string("pair-edges") != nil {
+    o.lambdaPairEdges = try args.float("pair-edges", default: 0)
+  }
   o.lambdaClassification = try args.float("cls", default: o.lambdaClassification)
   o.focusPerImage = args.has("focus-per-image")
   o.canonicalTargets = args.has("canonical-targets")
@@ -195,7 +201,7 @@ private func trainSARGAN(_ args: Arguments) throws {
     firstStep: trainer.step)
   let currentRecord = keeper.record(at:)
   let columns = [
-    "g_total", "g_pair", "g_focus", "g_adv", "g_cls", "g_cyc", "d_adv", "d_cls", "d_gp",
+    "g_total", "g_pair", "g_focus", "g_edges", "g_adv", "g_cls", "g_cyc", "d_adv", "d_cls", "d_gp",
     "mask_mean",
   ]
   try runTraining(

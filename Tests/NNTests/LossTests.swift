@@ -50,4 +50,34 @@ final class LossTests: XCTestCase {
       Loss.structureL1($0[0], target)
     }
   }
+
+  func testGradientL1SeesEdgesNotOffsets() {
+    var rng = SplitMix64(seed: 7)
+    let x = Tensor.randomUniform([2, 3, 5, 6], -1, 1, using: &rng)
+    let everywhere = Tensor(repeating: 1, shape: [2, 1, 5, 6])
+    // A constant shift leaves every pixel difference as it was.
+    XCTAssertEqual(Loss.gradientL1(x + 0.4, x, weights: everywhere).item, 0, accuracy: 1e-6)
+    // One bright pixel at (row 1, column 1) of a flat 3×4 image: two horizontal and two
+    // vertical differences of magnitude 1, against none.
+    let line = Tensor([0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0], shape: [1, 1, 3, 4])
+    let flat = Tensor(zeros: [1, 1, 3, 4])
+    let ones = Tensor(repeating: 1, shape: [1, 1, 3, 4])
+    // Across: |+1| and |−1| among 3×3 pairs; down: |+1| and |−1| among 2×4 pairs.
+    let expected: Float = (2 / 9 + 2 / 8) / 2
+    XCTAssertEqual(Loss.gradientL1(line, flat, weights: ones).item, expected, accuracy: 1e-6)
+    // Outside the weighted region nothing counts.
+    var w = [Float](repeating: 1, count: 12)
+    for i in [1, 2, 5, 6, 9] { w[i] = 0 }
+    let mask = Tensor(w, shape: [1, 1, 3, 4])
+    XCTAssertEqual(Loss.gradientL1(line, flat, weights: mask).item, 0, accuracy: 1e-6)
+  }
+
+  func testGradientL1Gradients() {
+    var rng = SplitMix64(seed: 8)
+    let target = Tensor.randomUniform([2, 3, 4, 5], -1, 1, using: &rng)
+    let w = Tensor.randomUniform([2, 1, 4, 5], 0, 1, using: &rng)
+    assertGradients([Tensor.randomUniform([2, 3, 4, 5], -1, 1, using: &rng)], tolerance: 3e-2) {
+      Loss.gradientL1($0[0], target, weights: w)
+    }
+  }
 }
