@@ -18,9 +18,10 @@ public struct SARGANOptions: Codable, Sendable, Equatable {
   /// region's size, so that small moving parts (mouth corners, brows) are not drowned by the
   /// unchanged pixels that dominate the plain pair loss.
   public var lambdaPairFocus: Float = 10
-  /// Weight of an L1 on pixel differences (`Loss.gradientL1`) against the paired ground truth
-  /// inside the changed region: asks for the thin lines (frown and forehead wrinkles) that the
-  /// plain L1 lets the generator blur away. nil (older metadata) means 0.
+  /// Weight of an L1 on pixel differences (`Loss.gradientL1`) inside the changed region.
+  ///
+  /// Compared with the paired ground truth, it asks for the thin lines (frown and forehead
+  /// wrinkles) that the plain L1 lets the generator blur away. nil (older metadata) means 0.
   public var lambdaPairEdges: Float? = nil
   /// Per-pixel change (mean over channels, images in [-1, 1]) that marks the changed region.
   public var focusThreshold: Float = 0.02
