@@ -66,7 +66,9 @@ enum BroadcastLoop {
     let total = Shape.count(outShape)
     if total == 0 { return }
     if aShape == bShape {
-      for i in 0..<total { out[i] = K.apply(a[i], b[i]) }
+      Parallel.chunks(total) { range in
+        for i in range { out[i] = K.apply(a[i], b[i]) }
+      }
       return
     }
     let (dims, sets) = collapse(

@@ -14,23 +14,24 @@ extension Tensor {
   ///
   /// Twice differentiable on the tape (the mask is constant).
   public func leakyRelu(_ slope: Float = 0.2) -> Tensor {
+    let x = self
     let r = mapRaw { $0 > 0 ? $0 : $0 * slope }
-    let mask = mapRaw { $0 > 0 ? 1 : slope }
-    return Tensor.record("leakyRelu", r, inputs: [self]) { g, _ in [g * mask] }
+    // Masks and derivatives are made when the backward pass needs them, never at inference.
+    return Tensor.record("leakyRelu", r, inputs: [self]) { g, _ in
+      [g * x.mapRaw { $0 > 0 ? 1 : slope }]
+    }
   }
 
   /// Hyperbolic tangent.
   public func tanh() -> Tensor {
     let r = mapRaw { Glibc.tanhf($0) }
-    let d = r.mapRaw { 1 - $0 * $0 }
-    return Tensor.record("tanh", r, inputs: [self]) { g, _ in [g * d] }
+    return Tensor.record("tanh", r, inputs: [self]) { g, _ in [g * r.mapRaw { 1 - $0 * $0 }] }
   }
 
   /// Logistic sigmoid 1 / (1 + e^-x).
   public func sigmoid() -> Tensor {
     let r = mapRaw { x in x >= 0 ? 1 / (1 + Glibc.expf(-x)) : Glibc.expf(x) / (1 + Glibc.expf(x)) }
-    let d = r.mapRaw { $0 * (1 - $0) }
-    return Tensor.record("sigmoid", r, inputs: [self]) { g, _ in [g * d] }
+    return Tensor.record("sigmoid", r, inputs: [self]) { g, _ in [g * r.mapRaw { $0 * (1 - $0) }] }
   }
 
   /// e^x.
@@ -64,15 +65,18 @@ extension Tensor {
   /// 1/√x.
   public func rsqrt() -> Tensor {
     let r = mapRaw { 1 / Glibc.sqrtf($0) }
-    let d = r.mapRaw { -0.5 * $0 * $0 * $0 }
-    return Tensor.record("rsqrt", r, inputs: [self]) { g, _ in [g * d] }
+    return Tensor.record("rsqrt", r, inputs: [self]) { g, _ in
+      [g * r.mapRaw { -0.5 * $0 * $0 * $0 }]
+    }
   }
 
   /// |x| (gradient sign(x), 0 at 0).
   public func abs() -> Tensor {
+    let x = self
     let r = mapRaw { Swift.abs($0) }
-    let s = mapRaw { $0 > 0 ? 1 : ($0 < 0 ? -1 : 0) }
-    return Tensor.record("abs", r, inputs: [self]) { g, _ in [g * s] }
+    return Tensor.record("abs", r, inputs: [self]) { g, _ in
+      [g * x.mapRaw { $0 > 0 ? 1 : ($0 < 0 ? -1 : 0) }]
+    }
   }
 
   /// x^p for a constant p.

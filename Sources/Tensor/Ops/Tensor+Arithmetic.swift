@@ -101,13 +101,16 @@ extension Tensor {
   /// Subtracts from a constant.
   public static func - (s: Float, a: Tensor) -> Tensor { (-a) + s }
 
-  /// Elementwise map without recording (a building block for recorded ops).
+  /// Elementwise map without recording (a building block for recorded ops); large tensors are
+  /// split over the threads.
   @inline(__always)
   func mapRaw(_ f: (Float) -> Float) -> Tensor {
     let src = storage.base
     return Tensor(shape: shape) { out in
       let o = out.baseAddress!
-      for i in 0..<out.count { o[i] = f(src[i]) }
+      Parallel.chunks(out.count) { range in
+        for i in range { o[i] = f(src[i]) }
+      }
     }
   }
 
@@ -119,7 +122,9 @@ extension Tensor {
     let b = other.storage.base
     return Tensor(shape: shape) { out in
       let o = out.baseAddress!
-      for i in 0..<out.count { o[i] = f(a[i], b[i]) }
+      Parallel.chunks(out.count) { range in
+        for i in range { o[i] = f(a[i], b[i]) }
+      }
     }
   }
 }
