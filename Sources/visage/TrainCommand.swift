@@ -55,6 +55,8 @@ let trainUsage = """
     --layout-size S      s2f: side of the layout maps (4, 8, 16 or 32; default 4), taken from
                          the encoder stage of that size and added to the decoder at that size
     --standardize-sketch s2f: standardise each sketch before its encoder (a new run's config)
+    --edit-focus X       s2f: weight of the edit image L1 inside the pixels the attribute
+                         changes (default 0)
     --sketch-structure X s2f: weight of the structure loss on the sketch path (standardised
                          luminance against the paired render; default 0)
     --sketch-image X     s2f sketch: weight of the image loss through the frozen decoder
@@ -72,7 +74,7 @@ func runTrainCommand(_ words: [String]) throws -> Int32 {
       "steps", "batch", "threads", "data", "run", "export", "checkpoint-seconds", "sample-every",
       "lr", "adv", "pair-focus", "pair-edges", "cls", "blocks", "variant", "seed",
       "backdrop-weight",
-      "sketch-image", "layout", "layout-size", "sketch-structure", "target-weights",
+      "sketch-image", "layout", "layout-size", "edit-focus", "sketch-structure", "target-weights",
     ],
     flags: [
       "fresh", "photo-only", "standardize-sketch", "focus-per-image", "canonical-targets",
@@ -249,6 +251,9 @@ private func trainS2F(_ args: Arguments) throws {
   o.lambdaSketchPhaseImage = try args.float("sketch-image", default: o.lambdaSketchPhaseImage)
   o.lambdaSketchStructure = try args.float(
     "sketch-structure", default: o.lambdaSketchStructure)
+  if args.string("edit-focus") != nil {
+    o.lambdaEditFocus = try args.float("edit-focus", default: 0)
+  }
   if o.photoOnly && (variant != .dis || o.sketchOnly) {
     throw CLIError.usage("--photo-only trains the dis backbone (use it with --variant dis)")
   }
@@ -287,7 +292,7 @@ private func trainS2F(_ args: Arguments) throws {
   let currentRecord = keeper.record(at:)
   let columns = [
     "rec_l1", "sketch_l1", "edit_l1", "sketch_lat", "cls_mse", "ortho", "domain", "fm", "g_adv",
-    "d_loss", "r1", "edit_score", "lat_cycle", "sketch_mse", "sketch_struct",
+    "d_loss", "r1", "edit_score", "lat_cycle", "sketch_mse", "sketch_struct", "edit_focus",
   ]
   try runTraining(
     label: "s2f-\(variantName)", from: trainer.step, steps: o.steps, settings: settings,

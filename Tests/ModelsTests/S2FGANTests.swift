@@ -196,6 +196,24 @@ final class S2FGANTests: XCTestCase {
     XCTAssertLessThan(last, first * 0.9)
   }
 
+  func testEditFocusTermIsLoggedAndGoesDown() throws {
+    var o = S2FOptions()
+    o.batch = 2
+    o.lambdaAdversarial = 0
+    o.learningRate = 3e-3
+    o.lambdaEditFocus = 10
+    let trainer = S2FTrainer(config: config, options: o)
+    let batch = try FakeFaceSource(size: 32, attributes: 3).batch(step: 0, size: 2)
+    let first = try XCTUnwrap(trainer.train(batch)["edit_focus"])
+    var last = first
+    for _ in 0..<30 { last = trainer.train(batch)["edit_focus"]! }
+    XCTAssertLessThan(last, first * 0.9)
+    // Without the option the term is not computed.
+    var plain = o
+    plain.lambdaEditFocus = nil
+    XCTAssertNil(S2FTrainer(config: config, options: plain).train(batch)["edit_focus"])
+  }
+
   func testPhotoOnlyBackboneLeavesTheSketchEncoderAlone() throws {
     var o = S2FOptions()
     o.batch = 2

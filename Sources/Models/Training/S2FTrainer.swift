@@ -44,6 +44,12 @@ public struct S2FOptions: Codable, Sendable, Equatable {
   public var lambdaOrthogonality: Float = 1
   /// L1 between the decoded edit and the rendered edit (our data has such pairs).
   public var lambdaEditImage: Float = 2.5
+  /// Weight of the edit image L1 inside the pixels the attribute changes.
+  ///
+  /// The region is where the paired edited render differs from the photo (as SARGAN's focus
+  /// term), normalised by its size, so that a beard or a pair of glasses counts as much as
+  /// the rest of the face. nil (older metadata) means 0.
+  public var lambdaEditFocus: Float? = nil
   public var lambdaEditScore: Float = 1
   public var lambdaLatentCycle: Float = 1
   /// Weight of backdrop pixels in the image losses (reconstruction, sketch, edit).
@@ -227,6 +233,15 @@ public final class S2FTrainer {
         fakes.slice(axis: 0, start: start, length: n), edited, mask: b.editedPersonMasks)
       lossG = lossG + edit * o.lambdaEditImage
       logs["edit_l1"] = Double(edit.item)
+      if let focus = o.lambdaEditFocus, focus > 0 {
+        let region = SARGANTrainer.changedRegion(from: b.photos, to: edited, threshold: 0.02)
+        if region.sum().item > 0 {
+          let inside = Loss.l1(
+            fakes.slice(axis: 0, start: start, length: n), edited, weights: region)
+          lossG = lossG + inside * focus
+          logs["edit_focus"] = Double(inside.item)
+        }
+      }
     }
     let ortho = model.directions.orthogonalityLoss()
     let (fakeLogits, fakeFeatures) = discriminator(fakes)
