@@ -343,8 +343,9 @@ enum FaceRenderer {
             let q = ex * ex * 5 + ey * ey * 12
             if q < 4 {
               ao *= 1 - 0.38 * expf(-q * 1.5)
-              // The brow ridge and the cheek hide part of the key light from the recessed socket.
-              shadow *= 1 - 0.3 * expf(-q * 2)
+              // The brow ridge and the cheek hide part of the key light from the recessed socket
+              // (up to half of it at the socket's centre).
+              shadow *= 1 - 0.5 * expf(-q * 2)
               ny -= 0.25 * ey * expf(-q)
               if g.eyeshadowAmount > 0 {
                 let ez: Float = ey + 0.12
@@ -444,8 +445,9 @@ enum FaceRenderer {
             var dEye = max(upY - v, v - loY)
             if abs(t) > 1 { dEye = max(dEye, (abs(t) - 1) * g.eyeHalfWidth) }
             let eA = Rasterizer.coverage(dEye, px)
-            // Lash line, liner and crease.
-            let lw = 0.014 + 0.016 * g.lashWeight
+            // Lash line, liner and crease. Every upper lid has a lash line of some weight (a
+            // real lid's lashes and their shadow read as a dark line at this scale).
+            let lw = 0.032 + 0.016 * g.lashWeight
             let wing = g.lashWeight * 0.05 * max(0, t * o - 0.7)
             let dLash = abs(v - (upY - lw * 0.6 - wing)) - lw
             let lashA =
@@ -481,7 +483,8 @@ enum FaceRenderer {
               let lx = ix + r.light.x * 0.045, ly = iy + 0.035
               let catchA = Rasterizer.coverage((lx * lx + ly * ly).squareRoot() - 0.022, px)
               e = e + (SIMD3<Float>(repeating: 1.4) - e) * catchA * 0.9
-              let lidShadow = 1 - 0.55 * expf(-max(0, v - upY) / 0.05)
+              // The upper lid and its lashes shade the top of the eyeball.
+              let lidShadow = 1 - 0.85 * expf(-max(0, v - upY) / 0.1)
               // The eye sits in the socket: it gets the socket's light, not the open face's.
               let light = sh.irradiance(SIMD3<Float>(0, 0, 1), shadow: shadow, ao: ao)
               e = e * light * lidShadow
