@@ -142,20 +142,24 @@ enum ConvGemm {
       _ part: Int, _ first: Int, _ count: Int, _ buffer: UnsafeMutablePointer<Float>
     ) -> Void
   ) {
-    let threads = Parallel.partCount(n)
-    let size = max(1, min(b, (n + threads - 1) / threads))
-    let groups = (n + size - 1) / size
-    Parallel.parts(groups) { part, range in
+    let size = groupSize(images: n, perGroup: b)
+    Parallel.parts((n + size - 1) / size) { part, range in
       Scratch.with(scratch(size)) { buf in
         for k in range { body(part, k * size, min(size, n - k * size), buf) }
       }
     }
   }
 
+  /// Images per group in ``forEachGroup(images:perGroup:scratch:_:)``: at most `b`, and few
+  /// enough that every thread gets a group.
+  private static func groupSize(images n: Int, perGroup b: Int) -> Int {
+    let threads = Parallel.partCount(n)
+    return max(1, min(b, (n + threads - 1) / threads))
+  }
+
   /// The number of parts ``forEachGroup(images:perGroup:scratch:_:)`` runs.
   private static func groupParts(images n: Int, perGroup b: Int) -> Int {
-    let threads = Parallel.partCount(n)
-    let size = max(1, min(b, (n + threads - 1) / threads))
+    let size = groupSize(images: n, perGroup: b)
     return Parallel.partCount((n + size - 1) / size)
   }
 
