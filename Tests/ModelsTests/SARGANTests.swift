@@ -256,7 +256,7 @@ final class SARGANTests: XCTestCase {
     b[(0 * 3 + 1) * 36 + 2 * 6 + 3] = 0.9
     b[(1 * 3 + 0) * 36 + 4 * 6 + 4] = 0.01
     a[(1 * 3 + 2) * 36] = 0.03
-    let m = SARGANTrainer.changedRegion(
+    let m = ChangedRegion.mask(
       from: Tensor(a, shape: [2, 3, 6, 6]), to: Tensor(b, shape: [2, 3, 6, 6]), threshold: 0.02
     ).scalars
     XCTAssertEqual(m.count, 2 * 36)

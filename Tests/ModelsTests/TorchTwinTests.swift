@@ -110,10 +110,9 @@ final class TorchTwinTests: XCTestCase {
     XCTAssertEqual(Array(dec.scalars[d..<(2 * d)]), Array(inputs.latent.scalars[d..<(2 * d)]))
   }
 
-  func testS2FGANWithLayoutLatentAndStandardizedSketchesMatchesTorchTwin() throws {
-    let f = try fixture("twin_s2fgan_layout.safetensors")
-    var config = S2FConfig.tiny(attributes: 3, layoutChannels: 2)
-    config.standardizeSketch = true
+  /// Checks a tiny S2FGAN twin fixture (no discriminator) written with `config`.
+  func checkS2FTwin(_ name: String, config: S2FConfig, dumpName: String) throws {
+    let f = try fixture(name)
     let stored = try JSONDecoder().decode(
       S2FConfig.self, from: Data(try XCTUnwrap(f.metadata["config"]).utf8))
     XCTAssertEqual(stored, config)
@@ -122,23 +121,21 @@ final class TorchTwinTests: XCTestCase {
     let inputs = try S2FInputs(f)
     XCTAssertEqual(inputs.latent.shape, [2, config.latentWidth])
     try check(
-      f, s2fOutputs(model, inputs, discriminator: nil), dumpName: "tiny_s2fgan_layout",
-      tolerance: tolerance)
+      f, s2fOutputs(model, inputs, discriminator: nil), dumpName: dumpName, tolerance: tolerance)
+  }
+
+  func testS2FGANWithLayoutLatentAndStandardizedSketchesMatchesTorchTwin() throws {
+    var config = S2FConfig.tiny(attributes: 3, layoutChannels: 2)
+    config.standardizeSketch = true
+    try checkS2FTwin(
+      "twin_s2fgan_layout.safetensors", config: config, dumpName: "tiny_s2fgan_layout")
   }
 
   func testS2FGANWithEightByEightLayoutMatchesTorchTwin() throws {
-    let f = try fixture("twin_s2fgan_layout8.safetensors")
-    let config = S2FConfig.tiny(attributes: 3, layoutChannels: 2, layoutSize: 8)
-    let stored = try JSONDecoder().decode(
-      S2FConfig.self, from: Data(try XCTUnwrap(f.metadata["config"]).utf8))
-    XCTAssertEqual(stored, config)
-    let model = S2FGAN(config: config)
-    try model.load(f, prefix: "model.")
-    let inputs = try S2FInputs(f)
-    XCTAssertEqual(inputs.latent.shape, [2, config.latentWidth])
-    try check(
-      f, s2fOutputs(model, inputs, discriminator: nil), dumpName: "tiny_s2fgan_layout8",
-      tolerance: tolerance)
+    try checkS2FTwin(
+      "twin_s2fgan_layout8.safetensors",
+      config: S2FConfig.tiny(attributes: 3, layoutChannels: 2, layoutSize: 8),
+      dumpName: "tiny_s2fgan_layout8")
   }
 
   func testSARGANMatchesTorchTwin() throws {

@@ -88,7 +88,7 @@ public struct SARGANEvaluation {
       let worst = misreads.indices.max(by: { misreads[$0] < misreads[$1] })!
       let misread =
         misreads[worst] > 0 ? (exprs[worst].description, Double(misreads[worst]) / n) : nil
-      let region = SARGANTrainer.changedRegion(from: x, to: truthTensor, threshold: 0.02)
+      let region = ChangedRegion.mask(from: x, to: truthTensor, threshold: 0.02)
       var gain: Double? = nil
       if region.sum().item > 0 {
         let before = Double(Loss.l1(x, truthTensor, weights: region).item)

@@ -234,7 +234,7 @@ public final class S2FTrainer {
       lossG = lossG + edit * o.lambdaEditImage
       logs["edit_l1"] = Double(edit.item)
       if let focus = o.lambdaEditFocus, focus > 0 {
-        let region = SARGANTrainer.changedRegion(from: b.photos, to: edited, threshold: 0.02)
+        let region = ChangedRegion.mask(from: b.photos, to: edited, threshold: 0.02)
         if region.sum().item > 0 {
           let inside = Loss.l1(
             fakes.slice(axis: 0, start: start, length: n), edited, weights: region)

@@ -69,7 +69,9 @@ public enum Conv3x3 {
   ) {
     convolve(x, n: n, inChannels: c, h: h, w: w, pad: p, outChannels: o, bias: bias, y) {
       packed, o8 in
-      packRows(weight, o: o, o8: o8, c: c, into: packed)
+      // `[O, C, 3, 3]` is one row of C·9 weights per output channel.
+      DirectTile.packRows(
+        weight, rows: o, blocks: o8 / DirectTile.tileChannels, rowLength: c * 9, into: packed)
     }
   }
 
@@ -282,29 +284,6 @@ public enum Conv3x3 {
           for k in 0..<9 {
             for j in 0..<live { dst[k * tc + j] = src[j * 9 + 8 - k] }
             for j in live..<tc { dst[k * tc + j] = 0 }
-          }
-        }
-      }
-    }
-  }
-
-  /// Packs `w` (`[O, C, 3, 3]`) as `[O8/8][C][9][8]`, zero past `o`: each block is the
-  /// transpose of eight rows of `C·9` weights, read row by row (blocks split over the threads).
-  private static func packRows(
-    _ weight: UnsafePointer<Float>, o: Int, o8: Int, c: Int, into p: UnsafeMutablePointer<Float>
-  ) {
-    let tc = DirectTile.tileChannels
-    let row = c * 9
-    Parallel.chunks(o8 / tc, costPerItem: row * tc) { blocks in
-      for ob in blocks {
-        let dst = p + ob * row * tc
-        for j in 0..<tc {
-          let oc = ob * tc + j
-          if oc < o {
-            let src = weight + oc * row
-            for q in 0..<row { dst[q * tc + j] = src[q] }
-          } else {
-            for q in 0..<row { dst[q * tc + j] = 0 }
           }
         }
       }

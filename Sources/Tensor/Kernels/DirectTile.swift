@@ -59,6 +59,37 @@ enum DirectTile {
     }
   }
 
+  /// Packs weights stored one row of `rowLength` per output channel (`[O, rowLength]`) as
+  /// `[O8/8][rowLength][8]`, zero past `o`.
+  ///
+  /// Lane j of group e in block `ob` holds row `ob·8 + j` at `source[e]` (at e without
+  /// `source`), so each block is the transpose of eight rows, read row by row. Blocks are
+  /// split over the threads.
+  static func packRows(
+    _ weight: UnsafePointer<Float>, rows o: Int, blocks: Int, rowLength: Int,
+    source: UnsafePointer<Int>? = nil, into packed: UnsafeMutablePointer<Float>
+  ) {
+    let tc = tileChannels
+    Parallel.chunks(blocks, costPerItem: rowLength * tc) { range in
+      for ob in range {
+        let block = packed + ob * rowLength * tc
+        for j in 0..<tc {
+          let oc = ob * tc + j
+          if oc >= o {
+            for e in 0..<rowLength { block[e * tc + j] = 0 }
+            continue
+          }
+          let row = weight + oc * rowLength
+          if let source {
+            for e in 0..<rowLength { block[e * tc + j] = row[source[e]] }
+          } else {
+            for e in 0..<rowLength { block[e * tc + j] = row[e] }
+          }
+        }
+      }
+    }
+  }
+
   /// One run of input planes that share a tap list (`offsets[tapStart ..< tapStart + tapCount]`).
   struct Segment {
     var start: Int

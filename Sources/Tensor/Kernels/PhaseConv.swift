@@ -90,7 +90,6 @@ public enum PhaseConv {
     let packedCount = o8 * c * k * k
     let packed = BufferPool.shared.take(packedCount)
     defer { BufferPool.shared.give(packed, packedCount) }
-    let tc = DirectTile.tileChannels
     let wr = c * k * k
     // Where each packed group of eight reads in a row of `w`, in packing order.
     var source: [Int] = []
@@ -101,21 +100,8 @@ public enum PhaseConv {
       }
     }
     source.withUnsafeBufferPointer { src in
-      Parallel.chunks(blocks, costPerItem: wr * tc) { range in
-        for ob in range {
-          // Row by row: output channel `ob·8 + j` fills lane j of every group of eight.
-          let block = packed + ob * wr * tc
-          for j in 0..<tc {
-            let oc = ob * tc + j
-            if oc < o {
-              let row = weight + oc * wr
-              for e in 0..<wr { block[e * tc + j] = row[src[e]] }
-            } else {
-              for e in 0..<wr { block[e * tc + j] = 0 }
-            }
-          }
-        }
-      }
+      DirectTile.packRows(
+        weight, rows: o, blocks: blocks, rowLength: wr, source: src.baseAddress, into: packed)
     }
     let rowsPerBand = DirectTile.bandRows(
       planes: s2 * c, rowLength: pl.wp, rows: pl.outH, images: n)
