@@ -15,8 +15,19 @@ final class GradientTests: XCTestCase {
     assertGradients([x([4], 9)]) { ($0[0] * 3 + 1) - 2 }
   }
 
+  func testChannelAffineGradients() {
+    assertGradients([x([2, 3, 4, 5], 13), x([3], 14), x([3], 15)]) {
+      $0[0].channelAffine(scale: $0[1], shift: $0[2])
+    }
+    assertGradients([x([2, 3, 4, 5], 16), x([2, 3], 17)]) { $0[0].channelAffine(scale: $0[1]) }
+    assertGradients([x([2, 3, 6], 18), x([2, 3], 19), x([3], 20)]) {
+      $0[0].channelAffine(scale: $0[1], shift: $0[2])
+    }
+  }
+
   func testUnaryOperations() {
     assertGradients([x([3, 5], 10)]) { $0[0].leakyRelu(0.2) }
+    assertGradients([x([3, 5], 11)]) { $0[0].leakyRelu(0.2, gain: 1.5) }
     assertGradients([x([3, 5], 11)]) { $0[0].tanh() }
     assertGradients([x([3, 5], 12)]) { $0[0].sigmoid() }
     assertGradients([x([3, 5], 13)]) { $0[0].exp() }
@@ -63,6 +74,8 @@ final class GradientTests: XCTestCase {
   func testPoolingResamplingNormalization() {
     assertGradients([x([1, 2, 6, 6], 41)]) { $0[0].avgPool2d(2) }
     assertGradients([x([1, 2, 6, 6], 42)]) { $0[0].blur(padLow: 1, padHigh: 1, stride: 2) }
+    assertGradients([x([1, 2, 5, 6], 48)]) { $0[0].blur(padLow: 2, padHigh: 2) }
+    assertGradients([x([2, 1, 4, 3], 49)]) { $0[0].blur(padLow: 0, padHigh: 3) }
     assertGradients([x([1, 2, 4, 5], 43)]) { $0[0].resizedBilinear(height: 7, width: 3) }
     assertGradients([x([1, 2, 3, 3], 44)]) { $0[0].upsampled(2) }
     assertGradients([x([2, 3, 4, 4], 45)], tolerance: 2e-2) { $0[0].instanceNormalized() }
@@ -117,13 +130,28 @@ final class GradientTests: XCTestCase {
   /// The gradient penalty of a tiny discriminator (conv → leaky ReLU → blur → linear), checked
   /// against finite differences with respect to the discriminator weights.
   func testDoubleBackwardOfGradientPenalty() {
+    checkGradientPenalty { $0.blur(padLow: 1, padHigh: 1, stride: 2).avgPool2d(1) }
+    // The stride-1 blur before a stride-2 convolution, as in the S2F discriminator.
+    checkGradientPenalty { $0.blur(padLow: 2, padHigh: 1).avgPool2d(2) }
+    // A per-channel affine inside the discriminator (the recorded backward).
+    checkGradientPenalty {
+      $0.channelAffine(
+        scale: Tensor([0.5, -1.5, 2], shape: [3]), shift: Tensor([1, 2, 3], shape: [3])
+      )
+      .blur(padLow: 2, padHigh: 1).avgPool2d(2)
+    }
+    // StyleGAN2's activation with its gain folded in.
+    checkGradientPenalty { $0.leakyRelu(0.2, gain: 1.5).blur(padLow: 2, padHigh: 1).avgPool2d(2) }
+  }
+
+  func checkGradientPenalty(_ downsample: @escaping (Tensor) -> Tensor) {
     let xIn = x([2, 2, 6, 6], 50)
     let w1 = x([3, 2, 3, 3], 51) * 0.5
     let w2 = x([1, 27], 52) * 0.3
     func penalty(_ p: [Tensor]) -> Tensor {
       let input = xIn.requiringGrad()
       var h = Tensor.conv2d(input, p[0], options: Conv2dOptions(padding: 1)).leakyRelu(0.2)
-      h = h.blur(padLow: 1, padHigh: 1, stride: 2).avgPool2d(1)
+      h = downsample(h)
       let score = Tensor.matmul(h.reshaped([2, -1]), p[1], transB: true)
       let g = Tape.gradients(of: score.sum(), wrt: [input], createGraph: true)[0]
       return (g.squared().sum() * 0.5).reshaped([1])

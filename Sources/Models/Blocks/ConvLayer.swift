@@ -6,7 +6,7 @@ import Tensor
 /// Leaky ReLU with slope 0.2 followed by a √2 gain (StyleGAN2's fused activation, without its
 /// bias, which the preceding layer already adds).
 @inline(__always) func scaledLeakyRelu(_ x: Tensor) -> Tensor {
-  x.leakyRelu(0.2) * Float(2).squareRoot()
+  x.leakyRelu(0.2, gain: Float(2).squareRoot())
 }
 
 /// Optional blur-and-stride-2 downsampling, an equalized convolution, then the scaled leaky ReLU.

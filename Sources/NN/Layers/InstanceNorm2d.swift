@@ -21,7 +21,7 @@ public final class InstanceNorm2d: Module {
   public func callAsFunction(_ x: Tensor) -> Tensor {
     var y = x.instanceNormalized(eps: eps)
     if let weight, let bias {
-      y = y * weight.reshaped([1, -1, 1, 1]) + bias.reshaped([1, -1, 1, 1])
+      y = y.channelAffine(scale: weight, shift: bias)
     }
     return y
   }

@@ -44,16 +44,15 @@ public final class ModulatedConv2d: Module {
     }
     // The equalized scale is applied to the output (with the demodulation) instead of to a
     // scaled copy of the weight: conv(x, w·c) = c·conv(x, w).
-    var y = Tensor.conv2d(input, weight, options: Conv2dOptions(padding: padding))
+    let y = Tensor.conv2d(input, weight, options: Conv2dOptions(padding: padding))
     if demodulate {
       let wsq = weight.squared().sum(axes: [2, 3])  // [out, in], unscaled
       // c·d with d = 1/√(c²·Σ (w·s)² + 1e-8).
       let d = (Tensor.matmul(s.squared(), wsq, transB: true) + 1e-8 / (scale * scale)).rsqrt()
-      y = y * d.reshaped([n, -1, 1, 1])
-    } else {
-      y = y * scale
+      // Demodulation and bias in one pass.
+      return y.channelAffine(scale: d, shift: bias)
     }
-    if let bias { y = y + bias.reshaped([1, -1, 1, 1]) }
-    return y
+    let outChannels = weight.shape[0]
+    return y.channelAffine(scale: Tensor(repeating: scale, shape: [outChannels]), shift: bias)
   }
 }

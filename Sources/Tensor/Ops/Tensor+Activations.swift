@@ -10,15 +10,28 @@ extension Tensor {
   /// max(x, 0).
   public func relu() -> Tensor { leakyRelu(0) }
 
-  /// x for x > 0, `slope`·x otherwise.
+  /// `gain`·x for x > 0, `gain`·`slope`·x otherwise (`gain` 1: the plain leaky ReLU).
   ///
-  /// Twice differentiable on the tape (the mask is constant).
-  public func leakyRelu(_ slope: Float = 0.2) -> Tensor {
+  /// The gain folds StyleGAN2's √2 into the same pass. Twice differentiable on the tape (the
+  /// mask is constant).
+  public func leakyRelu(_ slope: Float = 0.2, gain: Float = 1) -> Tensor {
     let x = self
-    let r = mapRaw { $0 > 0 ? $0 : $0 * slope }
+    let (up, down) = (gain, gain * slope)
+    let r = mapRaw { $0 > 0 ? $0 * up : $0 * down }
     // Masks and derivatives are made when the backward pass needs them, never at inference.
     return Tensor.record("leakyRelu", r, inputs: [self]) { g, _ in
-      [g * x.mapRaw { $0 > 0 ? 1 : slope }]
+      [g.scaledBySign(of: x, positive: up, negative: down)]
+    }
+  }
+
+  /// `self` times `positive` where `sign` > 0 and times `negative` elsewhere, in one pass.
+  ///
+  /// The backward of ``leakyRelu(_:gain:)``: linear in `self`, constant in `sign`, so its own
+  /// backward is the same map (which keeps the activation twice differentiable).
+  func scaledBySign(of sign: Tensor, positive: Float, negative: Float) -> Tensor {
+    let r = zipRaw(sign) { g, x in x > 0 ? g * positive : g * negative }
+    return Tensor.record("scaledBySign", r, inputs: [self]) { g, _ in
+      [g.scaledBySign(of: sign, positive: positive, negative: negative)]
     }
   }
 

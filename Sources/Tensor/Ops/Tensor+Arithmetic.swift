@@ -49,7 +49,8 @@ extension Tensor {
   public static func - (a: Tensor, b: Tensor) -> Tensor {
     let r = broadcastApply(SubKernel.self, a, b)
     return record("sub", r, inputs: [a, b]) { g, needs in
-      [needs[0] ? g.sum(toShape: a.shape) : nil, needs[1] ? (-g).sum(toShape: b.shape) : nil]
+      // Reduce, then negate: a broadcast b gets its small gradient negated, not a full pass.
+      [needs[0] ? g.sum(toShape: a.shape) : nil, needs[1] ? -g.sum(toShape: b.shape) : nil]
     }
   }
 

@@ -41,13 +41,40 @@ extension Tensor {
   /// The StyleGAN [1, 3, 3, 1] low-pass filter (normalized), with zero padding and a stride.
   ///
   /// With `stride: 2, padLow: 1, padHigh: 1` it is an anti-aliased 2× downsample.
+  ///
+  /// Stride 1 with padding up to 3 on each side runs as one fused pass (``Blur2d``); its
+  /// adjoint is the same blur with padding 3 − padLow and 3 − padHigh (the kernel is
+  /// symmetric), so it is twice differentiable like the separable path.
   public func blur(padLow: Int = 1, padHigh: Int = 2, stride: Int = 1) -> Tensor {
+    if stride == 1, rank >= 2, (0...3).contains(padLow), (0...3).contains(padHigh),
+      shape[rank - 2] + padLow + padHigh > 3, shape[rank - 1] + padLow + padHigh > 3
+    {
+      return fusedBlur(padLow: padLow, padHigh: padHigh)
+    }
     let k: [Float] = [1, 3, 3, 1].map { $0 / 8 }
     return map2d(
       h: .fir(
         inputSize: shape[rank - 2], kernel: k, padLow: padLow, padHigh: padHigh, stride: stride),
       w: .fir(
         inputSize: shape[rank - 1], kernel: k, padLow: padLow, padHigh: padHigh, stride: stride))
+  }
+
+  /// Stride-1 blur in one pass over each plane (see ``blur(padLow:padHigh:stride:)``).
+  func fusedBlur(padLow: Int, padHigh: Int) -> Tensor {
+    let (h, w) = (shape[rank - 2], shape[rank - 1])
+    let planes = shape[..<(rank - 2)].reduce(1, *)
+    var outShape = shape
+    outShape[rank - 2] = Blur2d.outputSize(h, padLow: padLow, padHigh: padHigh)
+    outShape[rank - 1] = Blur2d.outputSize(w, padLow: padLow, padHigh: padHigh)
+    let x = self
+    let r = Tensor(shape: outShape) { out in
+      Blur2d.apply(
+        x.storage.base, planes: planes, height: h, width: w, padLow: padLow, padHigh: padHigh,
+        out.baseAddress!)
+    }
+    return Tensor.record("blur", r, inputs: [self]) { g, _ in
+      [g.fusedBlur(padLow: 3 - padLow, padHigh: 3 - padHigh)]
+    }
   }
 
   /// Nearest-neighbour resize of the last two dimensions.
