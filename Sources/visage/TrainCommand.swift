@@ -34,6 +34,8 @@ let trainUsage = """
     --pair-focus X       sargan: weight of the paired L1 inside the changed region (default 10)
     --pair-edges X       sargan: weight of an L1 on pixel differences inside the changed region
                          (thin lines such as wrinkles; default 0)
+    --pair-lines X       sargan: weight of an L1 to the truth on the thin dark lines it draws
+                         (frown and forehead lines; default 0)
     --cls X              sargan: expression classification weight (default 1)
     --focus-per-image    sargan: every image weighs the same in the changed-region loss
                          (default: every changed pixel of the batch does, so large changes
@@ -57,6 +59,8 @@ let trainUsage = """
     --standardize-sketch s2f: standardise each sketch before its encoder (a new run's config)
     --edit-focus X       s2f: weight of the edit image L1 inside the pixels the attribute
                          changes (default 0)
+    --edit-latent X      s2f: weight of the edit latent loss (the photo latent of the paired
+                         edited render against the edited latent; default 0)
     --sketch-structure X s2f: weight of the structure loss on the sketch path (standardised
                          luminance against the paired render; default 0)
     --sketch-image X     s2f sketch: weight of the image loss through the frozen decoder
@@ -72,9 +76,10 @@ func runTrainCommand(_ words: [String]) throws -> Int32 {
     Array(words.dropFirst()),
     valued: [
       "steps", "batch", "threads", "data", "run", "export", "checkpoint-seconds", "sample-every",
-      "lr", "adv", "pair-focus", "pair-edges", "cls", "blocks", "variant", "seed",
+      "lr", "adv", "pair-focus", "pair-edges", "pair-lines", "cls", "blocks", "variant", "seed",
       "backdrop-weight",
-      "sketch-image", "layout", "layout-size", "edit-focus", "sketch-structure", "target-weights",
+      "sketch-image", "layout", "layout-size", "edit-focus", "edit-latent",
+      "sketch-structure", "target-weights",
     ],
     flags: [
       "fresh", "photo-only", "standardize-sketch", "focus-per-image", "canonical-targets",
@@ -140,6 +145,9 @@ private func trainSARGAN(_ args: Arguments) throws {
   if args.string("pair-edges") != nil {
     o.lambdaPairEdges = try args.float("pair-edges", default: 0)
   }
+  if args.string("pair-lines") != nil {
+    o.lambdaPairLines = try args.float("pair-lines", default: 0)
+  }
   o.lambdaClassification = try args.float("cls", default: o.lambdaClassification)
   o.focusPerImage = args.has("focus-per-image")
   o.canonicalTargets = args.has("canonical-targets")
@@ -203,7 +211,8 @@ private func trainSARGAN(_ args: Arguments) throws {
     firstStep: trainer.step)
   let currentRecord = keeper.record(at:)
   let columns = [
-    "g_total", "g_pair", "g_focus", "g_edges", "g_adv", "g_cls", "g_cyc", "d_adv", "d_cls", "d_gp",
+    "g_total", "g_pair", "g_focus", "g_edges", "g_lines", "g_adv", "g_cls", "g_cyc", "d_adv",
+    "d_cls", "d_gp",
     "mask_mean",
   ]
   try runTraining(
@@ -254,6 +263,9 @@ private func trainS2F(_ args: Arguments) throws {
   if args.string("edit-focus") != nil {
     o.lambdaEditFocus = try args.float("edit-focus", default: 0)
   }
+  if args.string("edit-latent") != nil {
+    o.lambdaEditLatent = try args.float("edit-latent", default: 0)
+  }
   if o.photoOnly && (variant != .dis || o.sketchOnly) {
     throw CLIError.usage("--photo-only trains the dis backbone (use it with --variant dis)")
   }
@@ -293,6 +305,7 @@ private func trainS2F(_ args: Arguments) throws {
   let columns = [
     "rec_l1", "sketch_l1", "edit_l1", "sketch_lat", "cls_mse", "ortho", "domain", "fm", "g_adv",
     "d_loss", "r1", "edit_score", "lat_cycle", "sketch_mse", "sketch_struct", "edit_focus",
+    "edit_lat",
   ]
   try runTraining(
     label: "s2f-\(variantName)", from: trainer.step, steps: o.steps, settings: settings,

@@ -214,6 +214,47 @@ final class S2FGANTests: XCTestCase {
     XCTAssertNil(S2FTrainer(config: config, options: plain).train(batch)["edit_focus"])
   }
 
+  func testEditLatentTermMatchesItsDefinitionAndGoesDown() throws {
+    let lc = S2FConfig.tiny(attributes: 3, layoutChannels: 2)
+    var o = S2FOptions()
+    o.batch = 2
+    o.lambdaAdversarial = 0
+    o.learningRate = 3e-3
+    o.lambdaEditLatent = 1
+    let trainer = S2FTrainer(config: lc, options: o)
+    let batch = try FakeFaceSource(size: 32, attributes: 3).batch(step: 0, size: 2)
+    let edited = try XCTUnwrap(batch.editedPhotos)
+    // Expected value from the definition, with the weights before the step.
+    let m = trainer.model
+    let expected = withNoGrad { () -> Float in
+      let r = m.encode(photo: batch.photos)
+      let re = m.encode(photo: edited)
+      let s = m.scores(r).scalars
+      var amounts = [Float](repeating: 0, count: 2 * 3)
+      for i in 0..<2 {
+        let j = batch.editAttribute[i]
+        amounts[i * 3 + j] = batch.editTarget[i] - s[i * 3 + j]
+      }
+      let moved = m.edit(r, amounts: Tensor(amounts, shape: [2, 3]), variant: .dis)
+      let d = lc.latentDim
+      let w = re.shape[1] - d
+      XCTAssertGreaterThan(w, 0)
+      return Loss.l1(m.global(re), m.global(moved)).item
+        + Loss.l1(
+          re.slice(axis: 1, start: d, length: w), moved.slice(axis: 1, start: d, length: w)
+        ).item
+    }
+    let first = try XCTUnwrap(trainer.train(batch)["edit_lat"])
+    XCTAssertEqual(first, Double(expected), accuracy: 1e-5 * max(1, Double(expected)))
+    var last = first
+    for _ in 0..<30 { last = trainer.train(batch)["edit_lat"]! }
+    XCTAssertLessThan(last, first * 0.9)
+    // Without the option the term is not computed.
+    var plain = o
+    plain.lambdaEditLatent = nil
+    XCTAssertNil(S2FTrainer(config: lc, options: plain).train(batch)["edit_lat"])
+  }
+
   func testPhotoOnlyBackboneLeavesTheSketchEncoderAlone() throws {
     var o = S2FOptions()
     o.batch = 2

@@ -269,6 +269,55 @@ final class SARGANTests: XCTestCase {
     XCTAssertEqual(m[36...].reduce(0, +), 0)
   }
 
+  func testDarkLinesMarkOnlyNewThinDarkLines() {
+    let (h, w) = (12, 16)
+    // Grey source with an old thin line at column 2; the target adds a thin line at column 7
+    // (rows 2...9) and a wide dark block at columns 11...15, and keeps the old line.
+    var a = [Float](repeating: 0.4, count: 3 * h * w)
+    for c in 0..<3 { for y in 0..<h { a[(c * h + y) * w + 2] = -0.6 } }
+    var b = a
+    for c in 0..<3 {
+      for y in 2...9 { b[(c * h + y) * w + 7] = -0.4 }
+      for y in 0..<h { for x in 11..<16 { b[(c * h + y) * w + x] = -0.4 } }
+    }
+    let m = ChangedRegion.darkLines(
+      from: Tensor(a, shape: [1, 3, h, w]), to: Tensor(b, shape: [1, 3, h, w])
+    ).scalars
+    XCTAssertEqual(m.count, h * w)
+    for y in 0..<h {
+      for x in 0..<w {
+        // The new line, grown by a pixel; nothing on the old line or in the block.
+        let expected: Float = (1...10).contains(y) && (6...8).contains(x) ? 1 : 0
+        XCTAssertEqual(m[y * w + x], expected, "at (\(y), \(x))")
+      }
+    }
+  }
+
+  func testLineTermIsLoggedAndGoesDown() throws {
+    var o = SARGANOptions()
+    o.batch = 2
+    o.lambdaAdversarial = 0
+    o.lambdaCycle = 0
+    o.lambdaPairLines = 10
+    o.learningRateG = 3e-3
+    let trainer = SARGANTrainer(config: config, options: o)
+    var batch = try FakeExpressionSource(size: 32, expressions: 4).batch(step: 0, size: 2)
+    // Flat grey sources; targets add a thin dark vertical line at column 16.
+    batch.sources = Tensor(repeating: 0.2, shape: [2, 3, 32, 32])
+    var t = batch.sources.scalars
+    for i in 0..<2 {
+      for c in 0..<3 { for y in 8..<24 { t[((i * 3 + c) * 32 + y) * 32 + 16] = -0.8 } }
+    }
+    batch.targets = Tensor(t, shape: batch.sources.shape)
+    let first = try XCTUnwrap(trainer.train(batch)["g_lines"])
+    var last = first
+    for _ in 0..<30 { last = trainer.train(batch)["g_lines"]! }
+    XCTAssertLessThan(last, first * 0.9)
+    var plain = o
+    plain.lambdaPairLines = nil
+    XCTAssertNil(SARGANTrainer(config: config, options: plain).train(batch)["g_lines"])
+  }
+
   func testFocusedPairLossIsLoggedOnlyWhenTheTargetDiffers() throws {
     var o = SARGANOptions()
     o.batch = 2

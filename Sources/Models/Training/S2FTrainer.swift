@@ -50,6 +50,14 @@ public struct S2FOptions: Codable, Sendable, Equatable {
   /// term), normalised by its size, so that a beard or a pair of glasses counts as much as
   /// the rest of the face. nil (older metadata) means 0.
   public var lambdaEditFocus: Float? = nil
+  /// Weight of the edit latent loss: the photo encoder's latent of the paired edited render
+  /// against the edited latent.
+  ///
+  /// Its global part must be the photo's latent moved along the attribute's direction, and its
+  /// layout maps must be the photo's. The edit image loss alone left the attributes in the
+  /// layout maps (which an edit carries over), so the decoder learnt to ignore moves along the
+  /// directions. nil (older metadata) means 0.
+  public var lambdaEditLatent: Float? = nil
   public var lambdaEditScore: Float = 1
   public var lambdaLatentCycle: Float = 1
   /// Weight of backdrop pixels in the image losses (reconstruction, sketch, edit).
@@ -180,6 +188,18 @@ public final class S2FTrainer {
     return Tensor(v, shape: [n, a])
   }
 
+  /// The edit latent loss: mean L1 of the global parts plus mean L1 of the layout maps (when
+  /// the config has them), so that the 256 global numbers weigh as much as the layout's many.
+  func editLatentL1(encoded: Tensor, moved: Tensor) -> Tensor {
+    let d = model.config.latentDim
+    let global = Loss.l1(model.global(encoded), model.global(moved))
+    guard encoded.shape[1] > d else { return global }
+    let w = encoded.shape[1] - d
+    return global
+      + Loss.l1(
+        encoded.slice(axis: 1, start: d, length: w), moved.slice(axis: 1, start: d, length: w))
+  }
+
   func trainBackbone(_ b: FaceBatch) -> [String: Double] {
     let o = options
     let n = b.photos.shape[0]
@@ -187,24 +207,41 @@ public final class S2FTrainer {
     for m in [model, discriminator, latentDiscriminator] as [Module] { m.zeroGrad() }
 
     // Generator side: encoders, decoder, directions, latent discriminator.
-    let r = model.encode(photo: b.photos)
+    let editLatentWeight = b.editedPhotos == nil ? 0 : (o.lambdaEditLatent ?? 0)
+    var editedLatent: Tensor? = nil
+    let r: Tensor
+    if editLatentWeight > 0, let edited = b.editedPhotos {
+      // One encoder pass over the photos and their edited renders.
+      let both = model.encode(photo: Tensor.concat([b.photos, edited], axis: 0))
+      r = both.slice(axis: 0, start: 0, length: n)
+      editedLatent = both.slice(axis: 0, start: n, length: n)
+    } else {
+      r = model.encode(photo: b.photos)
+    }
     let rs = o.photoOnly ? nil : model.encode(sketch: b.sketches)
     let scores = model.scores(r)
     var latents = [r]
     var reals = [b.photos]
+    var lossG = Tensor(scalar: 0)
     if let rs {
       latents.append(rs)
       reals.append(b.photos)
     }
     if let edited = b.editedPhotos {
       let amounts = editAmounts(b, scores: scores.detached())
-      latents.append(model.edit(r, amounts: amounts, variant: .dis))
+      let moved = model.edit(r, amounts: amounts, variant: .dis)
+      latents.append(moved)
       reals.append(edited)
+      if let editedLatent {
+        let latentLoss = editLatentL1(encoded: editedLatent, moved: moved)
+        lossG = lossG + latentLoss * editLatentWeight
+        logs["edit_lat"] = Double(latentLoss.item)
+      }
     }
     let fakes = model.decode(Tensor.concat(latents, axis: 0))
     let real = Tensor.concat(reals, axis: 0)
     let rec = imageL1(fakes.slice(axis: 0, start: 0, length: n), b.photos, mask: b.personMasks)
-    var lossG = rec * o.lambdaReconstruction
+    lossG = lossG + rec * o.lambdaReconstruction
     var cls = Loss.mse(scores, b.attributes)
     if let rs {
       let sketchFakes = fakes.slice(axis: 0, start: n, length: n)

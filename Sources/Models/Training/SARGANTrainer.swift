@@ -23,6 +23,12 @@ public struct SARGANOptions: Codable, Sendable, Equatable {
   /// Compared with the paired ground truth, it asks for the thin lines (frown and forehead
   /// wrinkles) that the plain L1 lets the generator blur away. nil (older metadata) means 0.
   public var lambdaPairEdges: Float? = nil
+  /// Weight of an L1 to the paired ground truth on the thin dark lines the truth draws
+  /// (`ChangedRegion.darkLines`), normalised by their size.
+  ///
+  /// The edits drew angry's frown lines and fearful's forehead lines at about half the truth's
+  /// contrast, and the judge needs them whole. nil (older metadata) means 0.
+  public var lambdaPairLines: Float? = nil
   /// Per-pixel change (mean over channels, images in [-1, 1]) that marks the changed region.
   public var focusThreshold: Float = 0.02
   /// Whether every image weighs the same in the changed-region term (each image's region mean,
@@ -148,6 +154,14 @@ public final class SARGANTrainer {
             let e = Loss.gradientL1(fake, targets, weights: region)
             lossG = lossG + e * edges
             logs["g_edges"] = Double(e.item)
+          }
+          if let lines = o.lambdaPairLines, lines > 0 {
+            let marked = ChangedRegion.darkLines(from: b.sources, to: targets)
+            if marked.sum().item > 0 {
+              let l = Loss.l1(fake, targets, weights: marked)
+              lossG = lossG + l * lines
+              logs["g_lines"] = Double(l.item)
+            }
           }
         }
       }
