@@ -13,6 +13,10 @@ public struct S2FEvaluation {
     public var preservation: Double
     public var monotonic: Double
     public var identity: Double
+    /// Share of all test faces whose decoded face (no edit, from the latent the edits start
+    /// from) the judge reads with the render's own label: how much of the attribute survives
+    /// encoding and decoding at all.
+    public var reconstructed: Double
   }
 
   public var variant: EditVariant
@@ -120,6 +124,14 @@ public struct S2FEvaluation {
       (0..<count).map { cosine(embA, $0, embB, ($0 + 1) % count) }.reduce(0, +) / n
 
     let attrs = Attribute.allCases
+    // The judge's reading of every decoded (unedited) face against the render's labels.
+    var readAsRendered = [Double](repeating: 0, count: attrs.count)
+    for (i, s) in samples.enumerated() {
+      let read = withNoGrad { judge(m.decode(sketchLatents[i])).attributes }.scalars
+      for j in attrs.indices where j < read.count && (read[j] > 0) == s.labels[j] {
+        readAsRendered[j] += 1
+      }
+    }
     let sweep: [Float] = [-1, -0.5, 0, 0.5, 1]
     var sweepTiles: [Image] = []
     let k = min(editCount, count)
@@ -161,7 +173,7 @@ public struct S2FEvaluation {
       r.rows.append(
         AttributeRow(
           name: a.description, success: success / kk, preservation: preserved / kk,
-          monotonic: monotone / kk, identity: ident / kk))
+          monotonic: monotone / kk, identity: ident / kk, reconstructed: readAsRendered[j] / n))
       log("\(a.description): success \(percent(success / kk))")
     }
     if !sweepTiles.isEmpty { r.sweepFigure = Image.grid(sweepTiles, columns: sweep.count) }
@@ -221,11 +233,12 @@ public struct S2FEvaluation {
         "The ceiling rows score the renderer against itself: a sketch does not show the light, the backdrop or the camera settings that the paired render draws at random, so the best a deterministic model can return is about their mean (`SketchCeiling`). That model is even given the true skin, hair and eye colours, which a line drawing lacks, so \(String(format: "%.3f", c.ssim)) is a generous estimate of the best whole-image SSIM that any sketch → face model can reach on this data.\n\n"
     }
     s +=
-      "Edits flip each attribute to the other side (judge labels). Success: the judge sees the new side. Preservation: the other attributes keep their judge labels. Monotonic: the judge logit does not decrease along the slider sweep −1, −0.5, 0, 0.5, 1. Identity: cosine of judge embeddings before and after the edit (same identity, other render: \(String(format: "%.3f", sameIdentityLevel)); other identities: \(String(format: "%.3f", otherIdentityLevel))).\n\n"
-    s += "| attribute | success | preservation | monotonic | identity |\n|---|---|---|---|---|\n"
+      "Edits flip each attribute to the other side (judge labels). Success: the judge sees the new side. Preservation: the other attributes keep their judge labels. Monotonic: the judge logit does not decrease along the slider sweep −1, −0.5, 0, 0.5, 1. Identity: cosine of judge embeddings before and after the edit (same identity, other render: \(String(format: "%.3f", sameIdentityLevel)); other identities: \(String(format: "%.3f", otherIdentityLevel))). Decoded as rendered: on all \(faces) faces, the share whose decoded face before any edit the judge reads with the render's own label (an attribute the decoder does not draw cannot be edited either).\n\n"
+    s +=
+      "| attribute | success | preservation | monotonic | identity | decoded as rendered |\n|---|---|---|---|---|---|\n"
     for row in rows {
       s +=
-        "| \(row.name) | \(percent(row.success)) | \(percent(row.preservation)) | \(percent(row.monotonic)) | \(String(format: "%.3f", row.identity)) |\n"
+        "| \(row.name) | \(percent(row.success)) | \(percent(row.preservation)) | \(percent(row.monotonic)) | \(String(format: "%.3f", row.identity)) | \(percent(row.reconstructed)) |\n"
     }
     for f in figures { s += "\n![\(f)](\(f))\n" }
     return s
