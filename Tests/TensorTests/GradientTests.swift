@@ -25,6 +25,16 @@ final class GradientTests: XCTestCase {
     }
   }
 
+  func testScaledSumGradients() {
+    assertGradients([x([2, 3, 4], 21), x([2, 3, 4], 22)]) {
+      Tensor.scaledSum($0[0], $0[1], scale: 0.7)
+    }
+    // Broadcasting shapes take the composed path.
+    assertGradients([x([2, 3, 4], 23), x([3, 1], 24)]) {
+      Tensor.scaledSum($0[0], $0[1], scale: -1.3)
+    }
+  }
+
   func testUnaryOperations() {
     assertGradients([x([3, 5], 10)]) { $0[0].leakyRelu(0.2) }
     assertGradients([x([3, 5], 11)]) { $0[0].leakyRelu(0.2, gain: 1.5) }

@@ -57,7 +57,7 @@ public final class ResBlockDown: Module {
   }
 
   public func callAsFunction(_ x: Tensor) -> Tensor {
-    (conv2(conv1(x)) + skip(x)) * (1 / Float(2).squareRoot())
+    Tensor.scaledSum(conv2(conv1(x)), skip(x), scale: 1 / Float(2).squareRoot())
   }
 }
 

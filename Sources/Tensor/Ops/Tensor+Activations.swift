@@ -17,7 +17,7 @@ extension Tensor {
   public func leakyRelu(_ slope: Float = 0.2, gain: Float = 1) -> Tensor {
     let x = self
     let (up, down) = (gain, gain * slope)
-    let r = mapRaw { $0 > 0 ? $0 * up : $0 * down }
+    let r = mapRaw(LeakyMap(up: up, down: down))
     // Masks and derivatives are made when the backward pass needs them, never at inference.
     return Tensor.record("leakyRelu", r, inputs: [self]) { g, _ in
       [g.scaledBySign(of: x, positive: up, negative: down)]
@@ -29,7 +29,7 @@ extension Tensor {
   /// The backward of ``leakyRelu(_:gain:)``: linear in `self`, constant in `sign`, so its own
   /// backward is the same map (which keeps the activation twice differentiable).
   func scaledBySign(of sign: Tensor, positive: Float, negative: Float) -> Tensor {
-    let r = zipRaw(sign) { g, x in x > 0 ? g * positive : g * negative }
+    let r = zipRaw(sign, SignScaledMap(up: positive, down: negative))
     return Tensor.record("scaledBySign", r, inputs: [self]) { g, _ in
       [g.scaledBySign(of: sign, positive: positive, negative: negative)]
     }
@@ -37,26 +37,28 @@ extension Tensor {
 
   /// Hyperbolic tangent.
   public func tanh() -> Tensor {
-    let r = mapRaw { Glibc.tanhf($0) }
-    return Tensor.record("tanh", r, inputs: [self]) { g, _ in [g * r.mapRaw { 1 - $0 * $0 }] }
+    let r = mapRaw(TanhMap())
+    return Tensor.record("tanh", r, inputs: [self]) { g, _ in [g * r.mapRaw(TanhDerivativeMap())] }
   }
 
   /// Logistic sigmoid 1 / (1 + e^-x).
   public func sigmoid() -> Tensor {
-    let r = mapRaw { x in x >= 0 ? 1 / (1 + Glibc.expf(-x)) : Glibc.expf(x) / (1 + Glibc.expf(x)) }
-    return Tensor.record("sigmoid", r, inputs: [self]) { g, _ in [g * r.mapRaw { $0 * (1 - $0) }] }
+    let r = mapRaw(SigmoidMap())
+    return Tensor.record("sigmoid", r, inputs: [self]) { g, _ in
+      [g * r.mapRaw(SigmoidDerivativeMap())]
+    }
   }
 
   /// e^x.
   public func exp() -> Tensor {
-    let r = mapRaw { Glibc.expf($0) }
+    let r = mapRaw(ExpMap())
     return Tensor.record("exp", r, inputs: [self]) { g, _ in [g * r] }
   }
 
   /// Natural logarithm.
   public func log() -> Tensor {
     let x = self
-    let r = mapRaw { Glibc.logf($0) }
+    let r = mapRaw(LogMap())
     return Tensor.record("log", r, inputs: [self]) { g, _ in [g / x.detached()] }
   }
 
@@ -65,51 +67,51 @@ extension Tensor {
   /// Twice differentiable on the tape.
   public func squared() -> Tensor {
     let x = self
-    let r = mapRaw { $0 * $0 }
+    let r = mapRaw(SquareMap())
     return Tensor.record("square", r, inputs: [self]) { g, _ in [g * x * 2] }
   }
 
   /// √x.
   public func sqrt() -> Tensor {
-    let r = mapRaw { Glibc.sqrtf($0) }
+    let r = mapRaw(SqrtMap())
     return Tensor.record("sqrt", r, inputs: [self]) { g, _ in [g / (r * 2)] }
   }
 
   /// 1/√x.
   public func rsqrt() -> Tensor {
-    let r = mapRaw { 1 / Glibc.sqrtf($0) }
+    let r = mapRaw(RsqrtMap())
     return Tensor.record("rsqrt", r, inputs: [self]) { g, _ in
-      [g * r.mapRaw { -0.5 * $0 * $0 * $0 }]
+      [g * r.mapRaw(RsqrtDerivativeMap())]
     }
   }
 
   /// |x| (gradient sign(x), 0 at 0).
   public func abs() -> Tensor {
     let x = self
-    let r = mapRaw { Swift.abs($0) }
+    let r = mapRaw(AbsMap())
     return Tensor.record("abs", r, inputs: [self]) { g, _ in
-      [g * x.mapRaw { $0 > 0 ? 1 : ($0 < 0 ? -1 : 0) }]
+      [g * x.mapRaw(SignMap())]
     }
   }
 
   /// x^p for a constant p.
   public func pow(_ p: Float) -> Tensor {
-    let r = mapRaw { Glibc.powf($0, p) }
-    let d = mapRaw { p * Glibc.powf($0, p - 1) }
+    let r = mapRaw(PowMap(p: p))
+    let d = mapRaw(PowDerivativeMap(p: p))
     return Tensor.record("pow", r, inputs: [self]) { g, _ in [g * d] }
   }
 
   /// Clamps into [lo, hi]; the gradient is zero outside.
   public func clamped(_ lo: Float, _ hi: Float) -> Tensor {
-    let r = mapRaw { Swift.min(Swift.max($0, lo), hi) }
-    let m = mapRaw { $0 >= lo && $0 <= hi ? 1 : 0 }
+    let r = mapRaw(ClampMap(lo: lo, hi: hi))
+    let m = mapRaw(InsideMap(lo: lo, hi: hi))
     return Tensor.record("clamp", r, inputs: [self]) { g, _ in [g * m] }
   }
 
   /// log(1 + e^x), computed stably.
   public func softplus() -> Tensor {
-    let r = mapRaw { x in Swift.max(x, 0) + Glibc.log1pf(Glibc.expf(-Swift.abs(x))) }
-    let d = mapRaw { x in x >= 0 ? 1 / (1 + Glibc.expf(-x)) : Glibc.expf(x) / (1 + Glibc.expf(x)) }
+    let r = mapRaw(SoftplusMap())
+    let d = mapRaw(SigmoidMap())
     return Tensor.record("softplus", r, inputs: [self]) { g, _ in [g * d] }
   }
 

@@ -81,13 +81,26 @@ extension Tensor {
 
   /// Adds a constant.
   public static func + (a: Tensor, s: Float) -> Tensor {
-    let r = a.mapRaw { $0 + s }
+    let r = a.mapRaw(AffineMap(scale: 1, shift: s))
     return record("addScalar", r, inputs: [a]) { g, _ in [g] }
+  }
+
+  /// (a + b)·scale in one pass (a residual sum and its normalization), for same-shape tensors;
+  /// other shapes broadcast through `+` and `*`.
+  ///
+  /// Twice differentiable (its backward is a multiplication by the constant).
+  public static func scaledSum(_ a: Tensor, _ b: Tensor, scale: Float) -> Tensor {
+    guard a.shape == b.shape else { return (a + b) * scale }
+    let r = a.zipRaw(b, ScaledSumMap(scale: scale))
+    return record("scaledSum", r, inputs: [a, b]) { g, needs in
+      let gs = g * scale
+      return [needs[0] ? gs : nil, needs[1] ? gs : nil]
+    }
   }
 
   /// Multiplies by a constant.
   public static func * (a: Tensor, s: Float) -> Tensor {
-    let r = a.mapRaw { $0 * s }
+    let r = a.mapRaw(AffineMap(scale: s, shift: 0))
     return record("mulScalar", r, inputs: [a]) { g, _ in [g * s] }
   }
 
@@ -102,10 +115,12 @@ extension Tensor {
   /// Subtracts from a constant.
   public static func - (s: Float, a: Tensor) -> Tensor { (-a) + s }
 
-  /// Elementwise map without recording (a building block for recorded ops); large tensors are
-  /// split over the threads.
+  /// Elementwise map without recording (a building block for recorded ops).
+  ///
+  /// Large tensors are split over the threads; the loop is specialized for each map type (see
+  /// ``UnaryFloatMap``).
   @inline(__always)
-  func mapRaw(_ f: (Float) -> Float) -> Tensor {
+  func mapRaw<M: UnaryFloatMap>(_ f: M) -> Tensor {
     let src = storage.base
     return Tensor(shape: shape) { out in
       let o = out.baseAddress!
@@ -117,7 +132,7 @@ extension Tensor {
 
   /// Elementwise binary map of same-shape tensors without recording.
   @inline(__always)
-  func zipRaw(_ other: Tensor, _ f: (Float, Float) -> Float) -> Tensor {
+  func zipRaw<M: BinaryFloatMap>(_ other: Tensor, _ f: M) -> Tensor {
     precondition(shape == other.shape, "zip of \(shape) and \(other.shape)")
     let a = storage.base
     let b = other.storage.base

@@ -102,7 +102,7 @@ extension Tensor {
         for j in 0..<k { y[i * k + j] = p[j] - lse }
       }
     }
-    let softmax = r.mapRaw { expf($0) }
+    let softmax = r.mapRaw(ExpMap())
     return Tensor.record("logSoftmax", r, inputs: [self]) { g, _ in
       [g - softmax * g.sum(axes: [1], keepDims: true)]
     }
