@@ -178,6 +178,22 @@ def write_fixtures() -> None:
     print(f"wrote {os.path.relpath(path, ROOT)} ({os.path.getsize(path)} bytes)")
 
 
+def write_layout_edit_fixture() -> None:
+    """A layout editor (S2FConfig.layoutEditWidth) on 8×8 layout maps, with its own generator."""
+    os.makedirs(FIXTURES, exist_ok=True)
+    torch.manual_seed(23)
+    lgen = torch.Generator().manual_seed(23)
+    c = tm.s2f_tiny(3, layout_channels=2, layout_size=8, layout_edit_width=4)
+    model = tm.S2FGAN(c)
+    randomize(model, lgen)
+    inputs = s2f_inputs(c, 2, lgen)
+    outputs = s2f_outputs(model, inputs, None)
+    tensors = {**tm.state_dict_for_file(model, "model."), **inputs, **outputs}
+    path = os.path.join(FIXTURES, "twin_s2fgan_layoutedit.safetensors")
+    save(path, tensors, {"config": json.dumps(c, sort_keys=True), "generator": "scripts/compare_models.py"})
+    print(f"wrote {os.path.relpath(path, ROOT)} ({os.path.getsize(path)} bytes)")
+
+
 def write_full(out_dir: str, s2f_path: str, sargan_path: str) -> None:
     """Full-size cases with our shipped weights (copied into out_dir first)."""
     os.makedirs(out_dir, exist_ok=True)
@@ -247,6 +263,7 @@ def main() -> int:
 
     if args.command in ("fixtures", "all"):
         write_fixtures()
+        write_layout_edit_fixture()
     if args.command in ("full", "all"):
         write_full(args.dir, args.s2fgan, args.sargan)
     if args.command == "all" and args.swift_package:

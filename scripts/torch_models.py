@@ -399,6 +399,24 @@ class AttributeDecomposer(nn.Module):
         return r + self.out(h).reshape(n, dim)
 
 
+class LayoutEditor(nn.Module):
+    """layout' = layout + Σ_j a_j·D_j(layout); D: three 3×3 convs with leaky ReLU 0.2."""
+
+    def __init__(self, c: dict):
+        super().__init__()
+        ch, w, a = c["layoutChannels"], c["layoutEditWidth"], c["attributeCount"]
+        self.conv1 = Conv2d(ch, w, 3, padding=1)
+        self.conv2 = Conv2d(w, w, 3, padding=1)
+        self.conv3 = Conv2d(w, ch * a, 3, padding=1)
+        self.attributes = a
+
+    def forward(self, maps, a):
+        n = maps.shape[0]
+        h = F.leaky_relu(self.conv2(F.leaky_relu(self.conv1(maps), 0.2)), 0.2)
+        fields = self.conv3(h).reshape(n, self.attributes, -1)
+        return maps + torch.bmm(a.reshape(n, 1, self.attributes), fields).reshape(maps.shape)
+
+
 class S2FGAN(nn.Module):
     def __init__(self, c: dict):
         super().__init__()
@@ -408,6 +426,8 @@ class S2FGAN(nn.Module):
         self.decoder = StyleDecoder(c)
         self.directions = AttributeDirections(c["latentDim"], c["attributeCount"])
         self.decomposer = AttributeDecomposer(c)
+        edit_width, layout = c.get("layoutEditWidth", 0), c.get("layoutChannels", 0)
+        self.layoutEditor = LayoutEditor(c) if edit_width > 0 and layout > 0 else None
 
     def encode_photo(self, x):
         return self.imageEncoder(x)
@@ -427,7 +447,12 @@ class S2FGAN(nn.Module):
     def edit(self, r, a, variant: str = "dis"):
         g = self.global_part(r)
         moved = self.directions.edit(g, a) if variant == "dis" else self.decomposer(g, a)
-        return torch.cat([moved, r[:, self.config["latentDim"]:]], dim=1)
+        layout = r[:, self.config["latentDim"]:]
+        if self.layoutEditor is not None:
+            s = self.config.get("layoutSize", 4)
+            maps = layout.reshape(r.shape[0], self.config["layoutChannels"], s, s)
+            layout = self.layoutEditor(maps, a).reshape(r.shape[0], -1)
+        return torch.cat([moved, layout], dim=1)
 
     def edit_targets(self, r, targets: List[Optional[float]], variant: str = "dis"):
         """Amounts target − score for the attributes in `targets` (None: left alone)."""
@@ -602,7 +627,7 @@ class SARGANDiscriminator(nn.Module):
 
 
 def s2f_tiny(attributes: int, layout_channels: int = 0, standardize_sketch: bool = False,
-             layout_size: int = 4) -> dict:
+             layout_size: int = 4, layout_edit_width: int = 0) -> dict:
     """S2FConfig.tiny(attributes:layoutChannels:layoutSize:) (standardizeSketch set afterwards)."""
     c = dict(imageSize=32, latentDim=16, attributeCount=attributes, encoderChannels=[4, 8, 8, 8],
              decoderChannels=[8, 8, 8, 4], discriminatorChannels=[4, 8, 8, 8], decChannels=4,
@@ -613,6 +638,8 @@ def s2f_tiny(attributes: int, layout_channels: int = 0, standardize_sketch: bool
         c["layoutSize"] = layout_size
     if standardize_sketch:
         c["standardizeSketch"] = True
+    if layout_edit_width:
+        c["layoutEditWidth"] = layout_edit_width
     return c
 
 

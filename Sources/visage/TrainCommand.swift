@@ -16,7 +16,7 @@ private func installStopHandler() {
 
 let trainUsage = """
   usage: visage train sargan [options]
-         visage train s2f --variant dis|dec|sketch [options]
+         visage train s2f --variant dis|dec|sketch|layout [options]
          visage train judge [options]     (the evaluator network, on FaceSynth only)
   options:
     --steps N            total steps of the run (default 20000)
@@ -59,6 +59,8 @@ let trainUsage = """
     --standardize-sketch s2f: standardise each sketch before its encoder (a new run's config)
     --edit-focus X       s2f: weight of the edit image L1 inside the pixels the attribute
                          changes (default 0)
+    --layout-edit W      s2f: a layout editor of hidden width W, so that edits move the layout
+                         maps too (train it with --variant layout on a trained backbone)
     --edit-latent X      s2f: weight of the edit latent loss (the photo latent of the paired
                          edited render against the edited latent; default 0)
     --sketch-structure X s2f: weight of the structure loss on the sketch path (standardised
@@ -78,7 +80,7 @@ func runTrainCommand(_ words: [String]) throws -> Int32 {
       "steps", "batch", "threads", "data", "run", "export", "checkpoint-seconds", "sample-every",
       "lr", "adv", "pair-focus", "pair-edges", "pair-lines", "cls", "blocks", "variant", "seed",
       "backdrop-weight",
-      "sketch-image", "layout", "layout-size", "edit-focus", "edit-latent",
+      "sketch-image", "layout", "layout-size", "edit-focus", "edit-latent", "layout-edit",
       "sketch-structure", "target-weights",
     ],
     flags: [
@@ -246,11 +248,13 @@ private func trainSARGAN(_ args: Arguments) throws {
 private func trainS2F(_ args: Arguments) throws {
   var o = S2FOptions()
   let variantName = args.string("variant") ?? "dis"
-  guard let variant = variantName == "sketch" ? .dis : EditVariant(rawValue: variantName) else {
-    throw CLIError.usage("--variant is dis, dec or sketch")
+  let phase = ["sketch", "layout"].contains(variantName)
+  guard let variant = phase ? .dis : EditVariant(rawValue: variantName) else {
+    throw CLIError.usage("--variant is dis, dec, sketch or layout")
   }
   o.variant = variant
   o.sketchOnly = variantName == "sketch"
+  if variantName == "layout" { o.layoutEditOnly = true }
   o.steps = try args.int("steps", default: o.steps)
   o.batch = try args.int("batch", default: o.batch)
   o.learningRate = try args.float("lr", default: o.learningRate)
@@ -282,7 +286,11 @@ private func trainS2F(_ args: Arguments) throws {
   let config = S2FConfig.small(
     attributes: names.count, layoutChannels: try args.int("layout", default: 0),
     layoutSize: try args.int("layout-size", default: 4),
-    standardizeSketch: args.has("standardize-sketch"))
+    standardizeSketch: args.has("standardize-sketch"),
+    layoutEditWidth: try args.int("layout-edit", default: 0))
+  if o.layoutEditOnly == true && (config.layoutChannels == 0 || config.layoutEditWidth == 0) {
+    throw CLIError.usage("--variant layout needs --layout C and --layout-edit W")
+  }
   guard config.layoutChannels == 0 || config.layoutSizeIsValid else {
     throw CLIError.usage(
       "--layout-size must be a power of two from 4 to a quarter of the image (4–32 at 128×128)")
@@ -305,7 +313,7 @@ private func trainS2F(_ args: Arguments) throws {
   let columns = [
     "rec_l1", "sketch_l1", "edit_l1", "sketch_lat", "cls_mse", "ortho", "domain", "fm", "g_adv",
     "d_loss", "r1", "edit_score", "lat_cycle", "sketch_mse", "sketch_struct", "edit_focus",
-    "edit_lat",
+    "edit_lat", "layout_edit", "layout_keep",
   ]
   try runTraining(
     label: "s2f-\(variantName)", from: trainer.step, steps: o.steps, settings: settings,

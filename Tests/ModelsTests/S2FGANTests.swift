@@ -157,6 +157,78 @@ final class S2FGANTests: XCTestCase {
     XCTAssertEqual(old.layoutSize, 4)
   }
 
+  func testLayoutEditorMovesTheMapsLinearlyAndNeverWithoutAmounts() throws {
+    let lc = S2FConfig.tiny(attributes: 3, layoutChannels: 2, layoutEditWidth: 4)
+    let m = S2FGAN(config: lc, seed: 6)
+    let editor = try XCTUnwrap(m.layoutEditor)
+    // Without the option there is none, and every other weight is drawn the same.
+    let plain = S2FGAN(
+      config: S2FConfig.tiny(attributes: 3, layoutChannels: 2), seed: 6)
+    XCTAssertNil(plain.layoutEditor)
+    for (p, q) in zip(plain.parameters, m.parameters) { XCTAssertEqual(p.scalars, q.scalars) }
+    var rng = SplitMix64(seed: 9)
+    let r = Tensor.randomNormal([2, lc.latentWidth], using: &rng)
+    let a = Tensor([0.5, -1, 0.25, 0, 0, 0], shape: [2, 3])
+    let d = lc.latentDim
+    func layout(_ t: Tensor) -> [Float] { Array(t.scalars[d..<lc.latentWidth]) }
+    withNoGrad {
+      // A new editor changes nothing (its last convolution starts at zero).
+      XCTAssertEqual(
+        m.edit(r, amounts: a, variant: .dis).scalars,
+        plain.edit(r, amounts: a, variant: .dis).scalars)
+      for p in editor.conv3.parameters { p.assign(Tensor.randomNormal(p.shape, using: &rng)) }
+      let once = m.edit(r, amounts: a, variant: .dis)
+      let twice = m.edit(r, amounts: a * 2, variant: .dis)
+      // The first sample's maps move; the second (no amounts) keeps them exactly.
+      XCTAssertNotEqual(layout(once), layout(r))
+      XCTAssertEqual(
+        Array(once.scalars[(lc.latentWidth + d)...]), Array(r.scalars[(lc.latentWidth + d)...]))
+      // Linear in the amounts.
+      for (x, (y, z)) in zip(layout(r), zip(layout(once), layout(twice))) {
+        XCTAssertEqual(z - x, 2 * (y - x), accuracy: 1e-4)
+      }
+      // The global part is the directions' move, as without the editor.
+      XCTAssertEqual(
+        Array(once.scalars[0..<d]),
+        Array(plain.edit(r, amounts: a, variant: .dis).scalars[0..<d]))
+    }
+    // Weight files round-trip the editor; older configs read as having none.
+    let path = NSTemporaryDirectory() + "s2f-layoutedit-\(UUID().uuidString).safetensors"
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    try ModelStore.save(
+      m, path: path, metadata: ["model": "s2fgan", "config": ModelStore.json(lc)], dtype: .f32)
+    let (n, _) = try ModelStore.loadS2FGAN(path: path)
+    XCTAssertEqual(n.config.layoutEditWidth, 4)
+    for (p, q) in zip(m.parameters, n.parameters) { XCTAssertEqual(p.scalars, q.scalars) }
+    let json = ModelStore.json(lc).replacingOccurrences(of: ",\"layoutEditWidth\":4", with: "")
+      .replacingOccurrences(of: "\"layoutEditWidth\":4,", with: "")
+    XCTAssertFalse(json.contains("layoutEditWidth"))
+    XCTAssertEqual(
+      try JSONDecoder().decode(S2FConfig.self, from: Data(json.utf8)).layoutEditWidth, 0)
+  }
+
+  func testLayoutPhaseTrainsOnlyTheEditor() throws {
+    let lc = S2FConfig.tiny(attributes: 3, layoutChannels: 2, layoutEditWidth: 4)
+    var o = S2FOptions()
+    o.batch = 2
+    o.learningRate = 3e-3
+    o.layoutEditOnly = true
+    let trainer = S2FTrainer(config: lc, options: o)
+    let editor = try XCTUnwrap(trainer.model.layoutEditor)
+    let others =
+      trainer.model.imageEncoder.parameters + trainer.model.decoder.parameters
+      + trainer.model.directions.parameters
+    let before = others.map(\.scalars)
+    let editorBefore = editor.parameters.map(\.scalars)
+    let batch = try FakeFaceSource(size: 32, attributes: 3).batch(step: 0, size: 2)
+    let first = try XCTUnwrap(trainer.train(batch)["layout_edit"])
+    var last = first
+    for _ in 0..<40 { last = trainer.train(batch)["layout_edit"]! }
+    XCTAssertLessThan(last, first * 0.9)
+    XCTAssertEqual(others.map(\.scalars), before)
+    XCTAssertNotEqual(editor.parameters.map(\.scalars), editorBefore)
+  }
+
   func testStandardizedSketchesIgnoreInkScaleAndOffset() {
     var c = config
     c.standardizeSketch = true

@@ -138,6 +138,13 @@ final class TorchTwinTests: XCTestCase {
       dumpName: "tiny_s2fgan_layout8")
   }
 
+  func testS2FGANWithLayoutEditorMatchesTorchTwin() throws {
+    try checkS2FTwin(
+      "twin_s2fgan_layoutedit.safetensors",
+      config: S2FConfig.tiny(attributes: 3, layoutChannels: 2, layoutSize: 8, layoutEditWidth: 4),
+      dumpName: "tiny_s2fgan_layoutedit")
+  }
+
   func testSARGANMatchesTorchTwin() throws {
     let f = try fixture("twin_sargan.safetensors")
     // The fixture is today's tiny network, condition bias and discriminator slope included.

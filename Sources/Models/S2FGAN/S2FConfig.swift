@@ -33,6 +33,11 @@ public struct S2FConfig: Sendable, Equatable, Codable {
   /// Sparse strokes on blank paper otherwise give features whose variation over drawings is
   /// tiny next to their mean (ink density), and the encoder settles on one latent for all.
   public var standardizeSketch: Bool = false
+  /// Hidden width of the layout editor (0: none; needs a layout latent).
+  ///
+  /// When positive, edits also move the layout maps: `LayoutEditor` adds `Σ_j a_j·D_j(layout)`
+  /// to them, so attributes that the layout carries (most of them, measured) can change.
+  public var layoutEditWidth: Int = 0
 
   /// Width of the whole latent: the global part plus the flattened layout.
   public var latentWidth: Int { latentDim + layoutChannels * layoutSize * layoutSize }
@@ -40,7 +45,8 @@ public struct S2FConfig: Sendable, Equatable, Codable {
   public init(
     imageSize: Int, latentDim: Int, attributeCount: Int, encoderChannels: [Int],
     decoderChannels: [Int], discriminatorChannels: [Int], decChannels: Int, decBlocks: Int,
-    layoutChannels: Int = 0, layoutSize: Int = 4, standardizeSketch: Bool = false
+    layoutChannels: Int = 0, layoutSize: Int = 4, standardizeSketch: Bool = false,
+    layoutEditWidth: Int = 0
   ) {
     self.imageSize = imageSize
     self.latentDim = latentDim
@@ -53,12 +59,13 @@ public struct S2FConfig: Sendable, Equatable, Codable {
     self.layoutChannels = layoutChannels
     self.layoutSize = layoutSize
     self.standardizeSketch = standardizeSketch
+    self.layoutEditWidth = layoutEditWidth
   }
 
   private enum CodingKeys: String, CodingKey {
     case imageSize, latentDim, attributeCount, encoderChannels, decoderChannels
     case discriminatorChannels, decChannels, decBlocks, layoutChannels, layoutSize
-    case standardizeSketch
+    case standardizeSketch, layoutEditWidth
   }
 
   /// The encoder stage (1 = the first downsampling) whose output is `layoutSize`².
@@ -89,27 +96,31 @@ public struct S2FConfig: Sendable, Equatable, Codable {
     layoutChannels = try c.decodeIfPresent(Int.self, forKey: .layoutChannels) ?? 0
     layoutSize = try c.decodeIfPresent(Int.self, forKey: .layoutSize) ?? 4
     standardizeSketch = try c.decodeIfPresent(Bool.self, forKey: .standardizeSketch) ?? false
+    layoutEditWidth = try c.decodeIfPresent(Int.self, forKey: .layoutEditWidth) ?? 0
   }
 
   /// The 128×128 "small" configuration (`layoutChannels` 0 as shipped before the layout latent).
   public static func small(
-    attributes: Int, layoutChannels: Int = 0, layoutSize: Int = 4, standardizeSketch: Bool = false
+    attributes: Int, layoutChannels: Int = 0, layoutSize: Int = 4, standardizeSketch: Bool = false,
+    layoutEditWidth: Int = 0
   ) -> S2FConfig {
     S2FConfig(
       imageSize: 128, latentDim: 256, attributeCount: attributes,
       encoderChannels: [16, 32, 64, 128, 256, 256],
       decoderChannels: [256, 256, 128, 64, 32, 16],
       discriminatorChannels: [16, 32, 64, 128, 256, 256], decChannels: 32, decBlocks: 2,
-      layoutChannels: layoutChannels, layoutSize: layoutSize, standardizeSketch: standardizeSketch)
+      layoutChannels: layoutChannels, layoutSize: layoutSize, standardizeSketch: standardizeSketch,
+      layoutEditWidth: layoutEditWidth)
   }
 
   /// A tiny configuration for tests (32×32).
-  public static func tiny(attributes: Int, layoutChannels: Int = 0, layoutSize: Int = 4)
-    -> S2FConfig
-  {
+  public static func tiny(
+    attributes: Int, layoutChannels: Int = 0, layoutSize: Int = 4, layoutEditWidth: Int = 0
+  ) -> S2FConfig {
     S2FConfig(
       imageSize: 32, latentDim: 16, attributeCount: attributes, encoderChannels: [4, 8, 8, 8],
       decoderChannels: [8, 8, 8, 4], discriminatorChannels: [4, 8, 8, 8], decChannels: 4,
-      decBlocks: 1, layoutChannels: layoutChannels, layoutSize: layoutSize)
+      decBlocks: 1, layoutChannels: layoutChannels, layoutSize: layoutSize,
+      layoutEditWidth: layoutEditWidth)
   }
 }

@@ -16,7 +16,8 @@ public enum EditVariant: String, Sendable, CaseIterable, Codable {
 /// Layouts: photos `[N, 3, S, S]` in [-1, 1]; sketches `[N, 1, S, S]` with strokes 1 and paper 0;
 /// latents `[N, latentWidth]`: the global latent `[N, latentDim]`, then (with a layout latent)
 /// the flattened 4×4 layout maps; attribute values `[N, A]` in [-1, 1] (−1 absent, +1 present).
-/// Scores and edits use the global part only; an edit carries the layout over unchanged.
+/// Scores use the global part only; an edit carries the layout over unchanged, or moves it with
+/// the layout editor when the config has one.
 public final class S2FGAN: Module {
   public let config: S2FConfig
   public let imageEncoder: LatentEncoder
@@ -24,6 +25,8 @@ public final class S2FGAN: Module {
   public let decoder: StyleDecoder
   public let directions: AttributeDirections
   public let decomposer: AttributeDecomposer
+  /// Moves the layout maps in edits (with `config.layoutEditWidth` and a layout latent).
+  public let layoutEditor: LayoutEditor?
 
   public init(config: S2FConfig, seed: UInt64 = 1) {
     var rng = SplitMix64(seed: seed)
@@ -34,6 +37,10 @@ public final class S2FGAN: Module {
     directions = AttributeDirections(
       latentDim: config.latentDim, attributes: config.attributeCount, rng: &rng)
     decomposer = AttributeDecomposer(config: config, rng: &rng)
+    // Last, so that every other module draws the same initial weights with or without it.
+    layoutEditor =
+      config.layoutEditWidth > 0 && config.layoutChannels > 0
+      ? LayoutEditor(config: config, rng: &rng) : nil
   }
 
   /// Latent of photos.
@@ -60,7 +67,12 @@ public final class S2FGAN: Module {
     case .dec: moved = decomposer(g, amounts: a)
     }
     guard r.shape[1] > config.latentDim else { return moved }
-    let layout = r.slice(axis: 1, start: config.latentDim, length: r.shape[1] - config.latentDim)
+    var layout = r.slice(axis: 1, start: config.latentDim, length: r.shape[1] - config.latentDim)
+    if let layoutEditor {
+      let s = config.layoutSize
+      let maps = layout.reshaped([r.shape[0], config.layoutChannels, s, s])
+      layout = layoutEditor(maps, amounts: a).reshaped([r.shape[0], -1])
+    }
     return Tensor.concat([moved, layout], axis: 1)
   }
 

@@ -10,6 +10,10 @@ public struct S2FOptions: Codable, Sendable, Equatable {
   /// Trains only the sketch encoder, by regression onto the photo encoder's latents of the
   /// paired renders (`visage train s2f --variant sketch`); see `trainSketchEncoder`.
   public var sketchOnly = false
+  /// Trains only the layout editor on the frozen backbone (`visage train s2f --variant layout`):
+  /// the edited layout maps against the photo encoder's layout of the paired edited render.
+  /// nil (older metadata) means false.
+  public var layoutEditOnly: Bool? = nil
   /// Weight of the sketch phase's image loss: the sketch latent decoded by the frozen decoder
   /// against the paired render (0 keeps the phase a pure latent regression, which collapsed
   /// onto the mean latent).
@@ -89,6 +93,8 @@ public final class S2FTrainer {
   public let optimizerM: Adam
   /// The sketch phase's optimizer (β₁ 0.9: a regression, not a GAN game).
   public let optimizerS: Adam
+  /// The layout editor's optimizer (nil without a layout editor).
+  public let optimizerL: Adam?
   public let ema: EMA
   public var options: S2FOptions
   public private(set) var step = 0
@@ -132,15 +138,19 @@ public final class S2FTrainer {
     optimizerS.scales = model.sketchEncoder.parameters.map {
       boosted.contains(ObjectIdentifier($0.storage)) ? options.encoderHeadBoost : 1
     }
+    optimizerL = model.layoutEditor.map {
+      Adam(parameters: $0.parameters, learningRate: options.learningRate, beta1: 0.9, beta2: 0.99)
+    }
     ema = EMA(parameters: model.parameters, beta: options.emaBeta)
   }
 
   /// The state a checkpoint holds.
   public var checkpoint: TrainingCheckpoint {
-    TrainingCheckpoint(
+    var optimizers = [("G", optimizerG), ("D", optimizerD), ("M", optimizerM), ("S", optimizerS)]
+    if let optimizerL { optimizers.append(("L", optimizerL)) }
+    return TrainingCheckpoint(
       modules: [("S2F", model), ("F", discriminator), ("Q", latentDiscriminator)],
-      optimizers: [("G", optimizerG), ("D", optimizerD), ("M", optimizerM), ("S", optimizerS)],
-      emas: [("S2F", ema)], addedOptimizers: ["S"])
+      optimizers: optimizers, emas: [("S2F", ema)], addedOptimizers: ["S", "L"])
   }
 
   /// Restores a checkpoint written by ``checkpoint``.
@@ -162,6 +172,7 @@ public final class S2FTrainer {
   public func train(_ b: FaceBatch) -> [String: Double] {
     defer { step += 1 }
     if options.sketchOnly { return trainSketchEncoder(b) }
+    if options.layoutEditOnly == true { return trainLayoutEditor(b) }
     switch options.variant {
     case .dis: return trainBackbone(b)
     case .dec: return trainDecomposer(b)
@@ -348,6 +359,39 @@ public final class S2FTrainer {
     optimizerS.update()
     ema.update(model.parameters)
     return logs
+  }
+
+  /// One step of the layout editor alone: the layout maps of the photo latent moved by the edit
+  /// amounts against the layout maps the photo encoder gives the paired edited render (squared
+  /// error); encoders, decoder and directions stay frozen.
+  ///
+  /// Logs `layout_edit` (that error) and `layout_keep` (the error of leaving the maps as they
+  /// are).
+  func trainLayoutEditor(_ b: FaceBatch) -> [String: Double] {
+    guard let editor = model.layoutEditor, let optimizerL, let edited = b.editedPhotos else {
+      return [:]
+    }
+    editor.zeroGrad()
+    let n = b.photos.shape[0]
+    let (r, target, scores) = withNoGrad { () -> (Tensor, Tensor, Tensor) in
+      let both = model.encode(photo: Tensor.concat([b.photos, edited], axis: 0))
+      let r = both.slice(axis: 0, start: 0, length: n)
+      return (r, both.slice(axis: 0, start: n, length: n), model.scores(r))
+    }
+    let moved = model.edit(r, amounts: editAmounts(b, scores: scores), variant: .dis)
+    let d = model.config.latentDim
+    let w = r.shape[1] - d
+    func layout(_ t: Tensor) -> Tensor { t.slice(axis: 1, start: d, length: w) }
+    // Squared error: most of the maps do not change with one attribute, and the encoder's small
+    // jitter there would dominate an L1 (an editor trained on it moved nothing useful).
+    let loss = Loss.mse(layout(moved), layout(target))
+    loss.backward(to: optimizerL.parameters)
+    optimizerL.update()
+    ema.update(model.parameters)
+    return [
+      "layout_edit": Double(loss.item),
+      "layout_keep": Double(Loss.mse(layout(r), layout(target)).item),
+    ]
   }
 
   func trainDecomposer(_ b: FaceBatch) -> [String: Double] {
