@@ -10,9 +10,10 @@ public struct S2FOptions: Codable, Sendable, Equatable {
   /// Trains only the sketch encoder, by regression onto the photo encoder's latents of the
   /// paired renders (`visage train s2f --variant sketch`); see `trainSketchEncoder`.
   public var sketchOnly = false
-  /// Trains only the layout editor on the frozen backbone (`visage train s2f --variant layout`):
-  /// the edited layout maps against the photo encoder's layout of the paired edited render.
-  /// nil (older metadata) means false.
+  /// Trains only the layout editor on the frozen backbone (`visage train s2f --variant layout`).
+  ///
+  /// The edited layout maps regress onto the photo encoder's layout of the paired edited
+  /// render. nil (older metadata) means false.
   public var layoutEditOnly: Bool? = nil
   /// Weight of the sketch phase's image loss: the sketch latent decoded by the frozen decoder
   /// against the paired render (0 keeps the phase a pure latent regression, which collapsed
