@@ -400,7 +400,8 @@ extension TrainingRecord {
 /// Copies shipped weights into a trainer's model and its EMA shadow (warm start), by name.
 ///
 /// The EMA shadows follow `target.parameters`. Parameters the file lacks keep their initial
-/// values and are listed, so that a model that gained layers can warm-start from older weights.
+/// values and are listed, so that a model that gained layers can warm-start from older weights;
+/// parameters of the file that the configuration lacks are listed as dropped.
 /// (Such layers start as initialised, not neutral: SARGAN's condition maps, for one, are random
 /// draws, so a generator trained without them changes at the first step.)
 private func adopt(_ source: Module, into target: Module, ema: EMA) {
@@ -413,6 +414,15 @@ private func adopt(_ source: Module, into target: Module, ema: EMA) {
     }
     p.assign(w)
     ema.shadow[i].assign(w)
+  }
+  let used = Set(target.namedParameters.map(\.0))
+  let dropped = source.namedParameters.map(\.0).filter { !used.contains($0) }
+  if !dropped.isEmpty {
+    // Say so: the next export overwrites the file without them.
+    print(
+      "warm start: \(dropped.count) parameter(s) of the file are not in this configuration and "
+        + "are dropped (check --layout, --layout-size, --layout-edit): "
+        + dropped.joined(separator: ", "))
   }
   if !fresh.isEmpty {
     print(
