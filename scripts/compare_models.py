@@ -153,27 +153,22 @@ def write_fixtures() -> None:
 
     # The layout latent (S2FConfig.layoutChannels) and standardised sketches, written last with its own generator so the
     # fixtures above stay as they were.
-    lgen = torch.Generator().manual_seed(17)
-    c = tm.s2f_tiny(3, layout_channels=2, standardize_sketch=True)
-    model = tm.S2FGAN(c)
-    randomize(model, lgen)
-    inputs = s2f_inputs(c, 2, lgen)
-    outputs = s2f_outputs(model, inputs, None)
-    tensors = {**tm.state_dict_for_file(model, "model."), **inputs, **outputs}
-    path = os.path.join(FIXTURES, "twin_s2fgan_layout.safetensors")
-    save(path, tensors, {"config": json.dumps(c, sort_keys=True), "generator": "scripts/compare_models.py"})
-    print(f"wrote {os.path.relpath(path, ROOT)} ({os.path.getsize(path)} bytes)")
-
+    write_s2f_twin("twin_s2fgan_layout.safetensors",
+                   tm.s2f_tiny(3, layout_channels=2, standardize_sketch=True), torch.Generator().manual_seed(17))
     # 8×8 layout maps (S2FConfig.layoutSize): taken from the encoder's second stage and added to
     # the decoder at 8×8; again its own generator.
-    lgen = torch.Generator().manual_seed(19)
-    c = tm.s2f_tiny(3, layout_channels=2, layout_size=8)
+    write_s2f_twin("twin_s2fgan_layout8.safetensors",
+                   tm.s2f_tiny(3, layout_channels=2, layout_size=8), torch.Generator().manual_seed(19))
+
+
+def write_s2f_twin(name: str, c: dict, gen: torch.Generator) -> None:
+    """A tiny S2FGAN twin fixture without a discriminator: weights, inputs and outputs."""
     model = tm.S2FGAN(c)
-    randomize(model, lgen)
-    inputs = s2f_inputs(c, 2, lgen)
+    randomize(model, gen)
+    inputs = s2f_inputs(c, 2, gen)
     outputs = s2f_outputs(model, inputs, None)
     tensors = {**tm.state_dict_for_file(model, "model."), **inputs, **outputs}
-    path = os.path.join(FIXTURES, "twin_s2fgan_layout8.safetensors")
+    path = os.path.join(FIXTURES, name)
     save(path, tensors, {"config": json.dumps(c, sort_keys=True), "generator": "scripts/compare_models.py"})
     print(f"wrote {os.path.relpath(path, ROOT)} ({os.path.getsize(path)} bytes)")
 
@@ -182,16 +177,9 @@ def write_layout_edit_fixture() -> None:
     """A layout editor (S2FConfig.layoutEditWidth) on 8×8 layout maps, with its own generator."""
     os.makedirs(FIXTURES, exist_ok=True)
     torch.manual_seed(23)
-    lgen = torch.Generator().manual_seed(23)
-    c = tm.s2f_tiny(3, layout_channels=2, layout_size=8, layout_edit_width=4)
-    model = tm.S2FGAN(c)
-    randomize(model, lgen)
-    inputs = s2f_inputs(c, 2, lgen)
-    outputs = s2f_outputs(model, inputs, None)
-    tensors = {**tm.state_dict_for_file(model, "model."), **inputs, **outputs}
-    path = os.path.join(FIXTURES, "twin_s2fgan_layoutedit.safetensors")
-    save(path, tensors, {"config": json.dumps(c, sort_keys=True), "generator": "scripts/compare_models.py"})
-    print(f"wrote {os.path.relpath(path, ROOT)} ({os.path.getsize(path)} bytes)")
+    write_s2f_twin("twin_s2fgan_layoutedit.safetensors",
+                   tm.s2f_tiny(3, layout_channels=2, layout_size=8, layout_edit_width=4),
+                   torch.Generator().manual_seed(23))
 
 
 def write_full(out_dir: str, s2f_path: str, sargan_path: str) -> None:

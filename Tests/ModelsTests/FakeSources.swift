@@ -2,6 +2,7 @@
 
 import Models
 import Tensor
+import XCTest
 
 /// Random face batches that depend only on the step.
 struct FakeFaceSource: FaceBatchSource {
@@ -48,4 +49,14 @@ struct FakeExpressionSource: ExpressionBatchSource {
       sourceClass: (0..<n).map { ($0 + 1) % expressions }, targetClass: tc,
       intensity: [Float](repeating: 1, count: n), cycleValid: [Bool](repeating: true, count: n))
   }
+}
+
+/// The logged value `key` of the first of `steps + 1` training steps and of the last.
+func firstAndLastLog(
+  _ key: String, steps: Int = 30, _ step: () -> [String: Double]
+) throws -> (first: Double, last: Double) {
+  let first = try XCTUnwrap(step()[key], "\(key) is logged")
+  var last = first
+  for _ in 0..<steps { last = try XCTUnwrap(step()[key]) }
+  return (first, last)
 }

@@ -221,9 +221,7 @@ final class S2FGANTests: XCTestCase {
     let before = others.map(\.scalars)
     let editorBefore = editor.parameters.map(\.scalars)
     let batch = try FakeFaceSource(size: 32, attributes: 3).batch(step: 0, size: 2)
-    let first = try XCTUnwrap(trainer.train(batch)["layout_edit"])
-    var last = first
-    for _ in 0..<40 { last = trainer.train(batch)["layout_edit"]! }
+    let (first, last) = try firstAndLastLog("layout_edit", steps: 40) { trainer.train(batch) }
     XCTAssertLessThan(last, first * 0.9)
     XCTAssertEqual(others.map(\.scalars), before)
     XCTAssertNotEqual(editor.parameters.map(\.scalars), editorBefore)
@@ -276,9 +274,7 @@ final class S2FGANTests: XCTestCase {
     o.lambdaEditFocus = 10
     let trainer = S2FTrainer(config: config, options: o)
     let batch = try FakeFaceSource(size: 32, attributes: 3).batch(step: 0, size: 2)
-    let first = try XCTUnwrap(trainer.train(batch)["edit_focus"])
-    var last = first
-    for _ in 0..<30 { last = trainer.train(batch)["edit_focus"]! }
+    let (first, last) = try firstAndLastLog("edit_focus") { trainer.train(batch) }
     XCTAssertLessThan(last, first * 0.9)
     // Without the option the term is not computed.
     var plain = o
@@ -316,10 +312,8 @@ final class S2FGANTests: XCTestCase {
           re.slice(axis: 1, start: d, length: w), moved.slice(axis: 1, start: d, length: w)
         ).item
     }
-    let first = try XCTUnwrap(trainer.train(batch)["edit_lat"])
+    let (first, last) = try firstAndLastLog("edit_lat") { trainer.train(batch) }
     XCTAssertEqual(first, Double(expected), accuracy: 1e-5 * max(1, Double(expected)))
-    var last = first
-    for _ in 0..<30 { last = trainer.train(batch)["edit_lat"]! }
     XCTAssertLessThan(last, first * 0.9)
     // Without the option the term is not computed.
     var plain = o

@@ -309,9 +309,7 @@ final class SARGANTests: XCTestCase {
       for c in 0..<3 { for y in 8..<24 { t[((i * 3 + c) * 32 + y) * 32 + 16] = -0.8 } }
     }
     batch.targets = Tensor(t, shape: batch.sources.shape)
-    let first = try XCTUnwrap(trainer.train(batch)["g_lines"])
-    var last = first
-    for _ in 0..<30 { last = trainer.train(batch)["g_lines"]! }
+    let (first, last) = try firstAndLastLog("g_lines") { trainer.train(batch) }
     XCTAssertLessThan(last, first * 0.9)
     var plain = o
     plain.lambdaPairLines = nil
