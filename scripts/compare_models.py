@@ -182,6 +182,22 @@ def write_layout_edit_fixture() -> None:
                    torch.Generator().manual_seed(23))
 
 
+def write_sargan_skips_fixture() -> None:
+    """A tiny SARGAN generator with the encoder skips (SARGANConfig.skips), with its own generator."""
+    os.makedirs(FIXTURES, exist_ok=True)
+    torch.manual_seed(29)
+    gen = torch.Generator().manual_seed(29)
+    c = tm.sargan_tiny(4, skips=True)
+    g = tm.SARGANGenerator(c)
+    randomize(g, gen)
+    inputs = sargan_inputs(c, 2, gen)
+    outputs = sargan_outputs(g, inputs, None)
+    tensors = {**tm.state_dict_for_file(g, "G."), **inputs, **outputs}
+    path = os.path.join(FIXTURES, "twin_sargan_skips.safetensors")
+    save(path, tensors, {"config": json.dumps(c, sort_keys=True), "generator": "scripts/compare_models.py"})
+    print(f"wrote {os.path.relpath(path, ROOT)} ({os.path.getsize(path)} bytes)")
+
+
 def write_full(out_dir: str, s2f_path: str, sargan_path: str) -> None:
     """Full-size cases with our shipped weights (copied into out_dir first)."""
     os.makedirs(out_dir, exist_ok=True)
@@ -252,6 +268,7 @@ def main() -> int:
     if args.command in ("fixtures", "all"):
         write_fixtures()
         write_layout_edit_fixture()
+        write_sargan_skips_fixture()
     if args.command in ("full", "all"):
         write_full(args.dir, args.s2fgan, args.sargan)
     if args.command == "all" and args.swift_package:

@@ -561,9 +561,13 @@ class SARGANGenerator(nn.Module):
             [SpatialAttentionBlock(4 * d, c["hourglassWidth"]) for _ in range(c["attentionBlocks"])])
         self.up1 = ConvTranspose2d(4 * d, 2 * d, 4, stride=2, padding=1, bias=False)
         self.up1Norm = InstanceNorm2d(2 * d)
-        self.up2 = ConvTranspose2d(2 * d, d, 4, stride=2, padding=1, bias=False)
+        # SARGANConfig.skips: up2 also reads down1's output, the head also reads the stem's
+        # (U-Net skips, concatenated after the decoder's own channels). Files without the key: off.
+        self.skips = bool(c.get("skips", False))
+        k = 2 if self.skips else 1
+        self.up2 = ConvTranspose2d(2 * d * k, d, 4, stride=2, padding=1, bias=False)
         self.up2Norm = InstanceNorm2d(d)
-        self.head = Conv2d(d, 3, 7, padding=3, bias=False)
+        self.head = Conv2d(d * k, 3, 7, padding=3, bias=False)
         with torch.no_grad():
             self.head.weight.mul_(0.1)
         # SARGANConfig.conditionBias: the condition as a per-channel bias after the stem's and
@@ -584,9 +588,9 @@ class SARGANGenerator(nn.Module):
         h = self.stemNorm(self.stem(torch.cat([x, planes], dim=1)))
         if self.condition_bias:
             h = h + self.stemCondition(cond).reshape(n, -1, 1, 1)
-        h = F.relu(h)
-        h = F.relu(self.down1Norm(self.down1(h)))
-        h = self.down2Norm(self.down2(h))
+        full = F.relu(h)
+        half = F.relu(self.down1Norm(self.down1(full)))
+        h = self.down2Norm(self.down2(half))
         if self.condition_bias:
             h = h + self.bottleneckCondition(cond).reshape(n, -1, 1, 1)
         h = F.relu(h)
@@ -594,7 +598,11 @@ class SARGANGenerator(nn.Module):
         for b in self.blocks:
             h, mask = b(h)
         h = F.relu(self.up1Norm(self.up1(h)))
+        if self.skips:
+            h = torch.cat([h, half], dim=1)
         h = F.relu(self.up2Norm(self.up2(h)))
+        if self.skips:
+            h = torch.cat([h, full], dim=1)
         return torch.tanh(self.head(h)) + x, mask
 
 
@@ -651,11 +659,14 @@ def s2f_small(attributes: int) -> dict:
                 discriminatorChannels=[16, 32, 64, 128, 256, 256], decChannels=32, decBlocks=2)
 
 
-def sargan_tiny(expressions: int) -> dict:
-    """SARGANConfig.tiny(expressions:)."""
-    return dict(imageSize=32, expressionCount=expressions, generatorWidth=4, hourglassWidth=4,
-                attentionBlocks=1, discriminatorWidth=4, discriminatorLayers=4,
-                discriminatorMaxWidth=16, conditionBias=True, discriminatorSlope=0.2)
+def sargan_tiny(expressions: int, skips: bool = False) -> dict:
+    """SARGANConfig.tiny(expressions:), with `skips` set when asked."""
+    c = dict(imageSize=32, expressionCount=expressions, generatorWidth=4, hourglassWidth=4,
+             attentionBlocks=1, discriminatorWidth=4, discriminatorLayers=4,
+             discriminatorMaxWidth=16, conditionBias=True, discriminatorSlope=0.2)
+    if skips:
+        c["skips"] = True
+    return c
 
 
 def sargan_lite(expressions: int) -> dict:

@@ -48,6 +48,8 @@ let trainUsage = """
                          name=weight pairs (angry=3,sad=2); unnamed expressions weigh 1
     --blocks N           sargan: attention blocks of a new run (default 1); warm-starting
                          from fewer grows them, the new blocks starting as identity maps
+    --skips              sargan: a new run's decoder also reads the encoder's features (U-Net
+                         skips); warm-starting from weights without them adds them at zero
     --photo-only         s2f dis: train the backbone without the sketch path (photo encoder,
                          decoder, directions, image discriminator); the sketch encoder follows
                          later with --variant sketch
@@ -85,7 +87,7 @@ func runTrainCommand(_ words: [String]) throws -> Int32 {
     ],
     flags: [
       "fresh", "photo-only", "standardize-sketch", "focus-per-image", "canonical-targets",
-      "classifier",
+      "classifier", "skips",
     ])
   Threads.configure(args.string("threads").flatMap(Int.init))
   installStopHandler()
@@ -192,6 +194,15 @@ private func trainSARGAN(_ args: Arguments) throws {
     }
     config.attentionBlocks = blocks
   }
+  if args.has("skips") && !config.skips {
+    let resuming = !args.has("fresh") && FileManager.default.fileExists(atPath: settings.statePath)
+    guard !resuming else {
+      throw CLIError.usage(
+        "--skips: the run at \(settings.statePath) was started without skips; "
+          + "start a new run with --fresh or --run DIR")
+    }
+    config.skips = true
+  }
   let trainer = SARGANTrainer(config: config, options: o)
   let export = args.string("export") ?? "assets/models/sargan.safetensors"
   let fresh = TrainingRecord.start(data: dataSpec, batch: o.batch)
@@ -201,11 +212,16 @@ private func trainSARGAN(_ args: Arguments) throws {
       resume: { try trainer.resume(from: $0) },
       warmStart: { path in
         var (g, meta) = try ModelStore.loadSARGAN(path: path)
-        if g.config.attentionBlocks < config.attentionBlocks {
+        var grown = g.config
+        grown.attentionBlocks = max(grown.attentionBlocks, config.attentionBlocks)
+        grown.skips = grown.skips || config.skips
+        if grown != g.config && grown == config {
           print(
             "warm start: growing \(g.config.attentionBlocks) attention block(s) to "
-              + "\(config.attentionBlocks) (the new ones start as identity maps)")
-          g = SARGANGenerator(growing: g, blocks: config.attentionBlocks)
+              + "\(config.attentionBlocks)"
+              + (g.config.skips == config.skips ? "" : " and adding the encoder skips")
+              + " (the new parts start as identity maps)")
+          g = SARGANGenerator(growing: g, to: config)
         }
         adopt(g, into: trainer.generator, ema: trainer.ema)
         return meta

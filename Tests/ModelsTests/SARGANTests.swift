@@ -49,6 +49,42 @@ final class SARGANTests: XCTestCase {
     XCTAssertGreaterThan(scale.grad?.abs().sum().item ?? 0, 0)
   }
 
+  /// Adding the encoder skips to a trained generator keeps its output (the skip weights start at
+  /// zero), the skip weights then get gradients, and a generator built with skips has the wider
+  /// up2 and head weights.
+  func testGrowingSkipsKeepsOutputAndTheSkipsCanLearn() {
+    let g = SARGANGenerator(config: config, seed: 9)
+    var rng = SplitMix64(seed: 4)
+    for p in g.parameters { p.assign(p + Tensor.randomNormal(p.shape, using: &rng) * 0.05) }
+    var wider = config
+    wider.skips = true
+    wider.attentionBlocks = 2
+    let grown = SARGANGenerator(growing: g, to: wider)
+    let d = config.generatorWidth
+    XCTAssertEqual(grown.up2.weight.shape, [4 * d, d, 4, 4])
+    XCTAssertEqual(grown.head.weight.shape, [3, 2 * d, 7, 7])
+    XCTAssertEqual(SARGANGenerator(config: wider).head.weight.shape, [3, 2 * d, 7, 7])
+    let x = Tensor.randomUniform([2, 3, 32, 32], -1, 1, using: &rng)
+    let c = Tensor([0, 0.7, 0, 0, 1, 0, 0, 0], shape: [2, 4])
+    let (a, maskA) = withNoGrad { g(x, condition: c) }
+    let (b, maskB) = withNoGrad { grown(x, condition: c) }
+    assertClose(b, a, atol: 1e-6, rtol: 0)
+    assertClose(maskB, maskA, atol: 1e-6, rtol: 0)
+    grown.zeroGrad()
+    grown(x, condition: c).image.squared().mean().backward(to: grown.parameters)
+    let headSkip = grown.head.weight.grad!.slice(axis: 1, start: d, length: d)
+    let up2Skip = grown.up2.weight.grad!.slice(axis: 0, start: 2 * d, length: 2 * d)
+    XCTAssertGreaterThan(headSkip.abs().sum().item, 0)
+    XCTAssertGreaterThan(up2Skip.abs().sum().item, 0)
+    // The configuration round-trips with its skips; files without the key read as no skips.
+    let json = ModelStore.json(wider)
+    XCTAssertEqual(try JSONDecoder().decode(SARGANConfig.self, from: Data(json.utf8)), wider)
+    let old = json.replacingOccurrences(of: ",\"skips\":true", with: "")
+      .replacingOccurrences(of: "\"skips\":true,", with: "")
+    XCTAssertNotEqual(old, json)
+    XCTAssertFalse(try JSONDecoder().decode(SARGANConfig.self, from: Data(old.utf8)).skips)
+  }
+
   /// Per-image focus weights average the images' region means (small regions count as the
   /// floor), where the pooled region weighs every changed pixel of the batch alike.
   func testPerImageFocusWeightsAverageRegionMeans() {

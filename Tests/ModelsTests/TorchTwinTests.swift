@@ -3,7 +3,7 @@
 //
 // Fixtures/twin_s2fgan.safetensors, twin_s2fgan_layout.safetensors (the layout latent and standardised
 // sketches) and
-// twin_sargan.safetensors come from
+// twin_sargan.safetensors and twin_sargan_skips.safetensors (the encoder skips) come from
 // `python scripts/compare_models.py fixtures`: random weights under our parameter names (`model.`,
 // `imageD.`, `G.`, `D.`), inputs (`in.*`) and the PyTorch outputs (`out.*`) for the tiny
 // configurations. With VISAGE_TWIN_FULL=DIR (written by `compare_models.py full DIR`) the shipped
@@ -163,6 +163,25 @@ final class TorchTwinTests: XCTestCase {
       return [("image", image), ("mask", mask), ("D.source", source), ("D.logits", logits)]
     }
     try check(f, outputs, dumpName: "tiny_sargan", tolerance: tolerance)
+  }
+
+  /// The generator with the encoder skips (`SARGANConfig.skips`).
+  func testSARGANWithSkipsMatchesTorchTwin() throws {
+    let f = try fixture("twin_sargan_skips.safetensors")
+    let config = try JSONDecoder().decode(
+      SARGANConfig.self, from: Data(try XCTUnwrap(f.metadata["config"]).utf8))
+    var expected = SARGANConfig.tiny(expressions: 4)
+    expected.skips = true
+    XCTAssertEqual(config, expected)
+    let g = SARGANGenerator(config: config)
+    try g.load(f, prefix: "G.")
+    let x = try tensor(f, "in.x")
+    let c = try tensor(f, "in.c")
+    let outputs: [(String, Tensor)] = withNoGrad {
+      let (image, mask) = g(x, condition: c)
+      return [("image", image), ("mask", mask)]
+    }
+    try check(f, outputs, dumpName: "tiny_sargan_skips", tolerance: tolerance)
   }
 
   /// The shipped weights at full size (VISAGE_TWIN_FULL=DIR from `compare_models.py full DIR`).

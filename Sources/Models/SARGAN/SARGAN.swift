@@ -11,6 +11,12 @@ import Tensor
 /// 7×7 head → tanh, then the input is added back. Instance statistics are per image.
 /// The output is not clamped (clamp only for display and saving).
 ///
+/// With `config.skips` the decoder also reads the encoder's features at its own resolution:
+/// the second upsampling takes `concat(up1 output, down1 output)` (`[N, 4d, S/2, S/2]`, weight
+/// `[4d, d, 4, 4]`) and the head `concat(up2 output, stem output)` (`[N, 2d, S, S]`, weight
+/// `[3, 2d, 7, 7]`), so the head can place thin lines (brows, lids, creases) where the input
+/// has them instead of redrawing them from the 32×32 bottleneck.
+///
 /// The condition enters as constant planes concatenated to the input, as in StarGAN/SARGAN
 /// (computed without materialising them, see ``stemOutput(_:condition:)``).
 /// A constant plane only shifts each stem channel by a constant, which the instance norm right
@@ -55,9 +61,11 @@ public final class SARGANGenerator: Module {
     }
     up1 = ConvTranspose2d(4 * d, 2 * d, kernel: 4, stride: 2, padding: 1, bias: false, rng: &rng)
     up1Norm = InstanceNorm2d(2 * d)
-    up2 = ConvTranspose2d(2 * d, d, kernel: 4, stride: 2, padding: 1, bias: false, rng: &rng)
+    let skip = c.skips ? 2 : 1
+    up2 = ConvTranspose2d(
+      2 * d * skip, d, kernel: 4, stride: 2, padding: 1, bias: false, rng: &rng)
     up2Norm = InstanceNorm2d(d)
-    head = Conv2d(d, 3, kernel: 7, padding: 3, bias: false, rng: &rng)
+    head = Conv2d(d * skip, 3, kernel: 7, padding: 3, bias: false, rng: &rng)
     // Start near the identity map: the residual output begins as a small correction.
     head.weight.assign(head.weight * 0.1)
     if c.conditionBias {
@@ -84,10 +92,29 @@ public final class SARGANGenerator: Module {
   /// network from trained weights without losing what they do).
   public convenience init(growing source: SARGANGenerator, blocks: Int, seed: UInt64 = 2) {
     var config = source.config
-    precondition(
-      blocks >= config.attentionBlocks,
-      "cannot shrink \(config.attentionBlocks) attention blocks to \(blocks)")
     config.attentionBlocks = blocks
+    self.init(growing: source, to: config, seed: seed)
+  }
+
+  /// A generator with `config`'s attention blocks and skips that computes exactly what `source`
+  /// computes.
+  ///
+  /// New attention blocks are added as in ``init(growing:blocks:seed:)``. Skips added to a
+  /// generator without them get zero weights: the input channels of `up2` and `head` that read
+  /// the encoder's features start at zero, so the output is unchanged until training grows them.
+  /// Every other setting of `config` must equal the source's.
+  public convenience init(
+    growing source: SARGANGenerator, to config: SARGANConfig, seed: UInt64 = 2
+  ) {
+    let blocks = config.attentionBlocks
+    precondition(
+      blocks >= source.config.attentionBlocks,
+      "cannot shrink \(source.config.attentionBlocks) attention blocks to \(blocks)")
+    precondition(config.skips || !source.config.skips, "cannot remove the skips")
+    var same = config
+    same.attentionBlocks = source.config.attentionBlocks
+    same.skips = source.config.skips
+    precondition(same == source.config, "growing changes only the blocks and the skips")
     self.init(config: config, seed: seed)
     let added = blocks - source.config.attentionBlocks
     var loaded: [String: Tensor] = [:]
@@ -95,7 +122,20 @@ public final class SARGANGenerator: Module {
       loaded[Self.blockShifted(name, by: added)] = p
     }
     for (name, p) in namedParameters {
-      if let w = loaded[name] { p.assign(w) }
+      guard let w = loaded[name] else { continue }
+      if w.shape == p.shape {
+        p.assign(w)
+      } else {
+        // A skip's input channels follow the source's along axis 1 of the head's weight
+        // [out, in, kh, kw] and axis 0 of up2's [in, out, kh, kw]; they start at zero.
+        let axis = name.hasPrefix("up2.") ? 0 : 1
+        precondition(
+          name == "up2.weight" || name == "head.weight",
+          "unexpected shape change of \(name): \(w.shape) → \(p.shape)")
+        var zeroShape = w.shape
+        zeroShape[axis] = p.shape[axis] - w.shape[axis]
+        p.assign(Tensor.concat([w, Tensor(zeros: zeroShape)], axis: axis))
+      }
     }
     for b in self.blocks.prefix(added) {
       for p in [b.conv2.norm.weight, b.conv2.norm.bias].compactMap({ $0 }) {
@@ -117,15 +157,17 @@ public final class SARGANGenerator: Module {
     let n = x.shape[0]
     var h = stemNorm(stemOutput(x, condition: c))
     if let bias = stemCondition { h = h + bias(c).reshaped([n, -1, 1, 1]) }
-    h = h.relu()
-    h = down1Norm(down1(h)).relu()
-    h = down2Norm(down2(h))
+    let full = h.relu()
+    let half = down1Norm(down1(full)).relu()
+    h = down2Norm(down2(half))
     if let bias = bottleneckCondition { h = h + bias(c).reshaped([n, -1, 1, 1]) }
     h = h.relu()
     var mask = Tensor(zeros: [n, 1, h.shape[2], h.shape[3]])
     for b in blocks { (h, mask) = b(h) }
     h = up1Norm(up1(h)).relu()
+    if config.skips { h = Tensor.concat([h, half], axis: 1) }
     h = up2Norm(up2(h)).relu()
+    if config.skips { h = Tensor.concat([h, full], axis: 1) }
     return (head(h).tanh() + x, mask)
   }
 

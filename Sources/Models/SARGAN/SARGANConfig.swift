@@ -28,6 +28,12 @@ public struct SARGANConfig: Sendable, Equatable, Codable {
   /// stayed at the label prior for 400 steps (cross-entropy 1.69) while 0.2 had begun to learn
   /// (1.38). Files without the key decode with 0.01.
   public var discriminatorSlope: Float = 0.01
+  /// Whether the decoder also reads the encoder's features at its own resolution (U-Net skips).
+  ///
+  /// The second upsampling reads the first downsampling's output beside the first
+  /// upsampling's, and the head reads the stem's output beside the second upsampling's (see
+  /// ``SARGANGenerator``). Files without the key decode with false.
+  public var skips: Bool = false
 
   /// The 128×128 lite configuration (d = 32).
   public static func lite(expressions: Int) -> SARGANConfig {
@@ -50,7 +56,7 @@ extension SARGANConfig {
   private enum CodingKeys: String, CodingKey {
     case imageSize, expressionCount, generatorWidth, hourglassWidth, attentionBlocks
     case discriminatorWidth, discriminatorLayers, discriminatorMaxWidth, conditionBias
-    case discriminatorSlope
+    case discriminatorSlope, skips
   }
 
   public init(from decoder: any Decoder) throws {
@@ -65,5 +71,6 @@ extension SARGANConfig {
     discriminatorMaxWidth = try c.decode(Int.self, forKey: .discriminatorMaxWidth)
     conditionBias = try c.decodeIfPresent(Bool.self, forKey: .conditionBias) ?? false
     discriminatorSlope = try c.decodeIfPresent(Float.self, forKey: .discriminatorSlope) ?? 0.01
+    skips = try c.decodeIfPresent(Bool.self, forKey: .skips) ?? false
   }
 }
