@@ -1,5 +1,6 @@
 // Shipped inference weights: safetensors with the config, training record and results inside.
 
+import FaceSynth
 import Foundation
 import NN
 import Tensor
@@ -41,6 +42,24 @@ public enum ModelStore {
     let g = SARGANGenerator(config: config)
     try g.load(file)
     return (g, file.metadata)
+  }
+
+  /// Loads the judge and its metadata.
+  public static func loadJudge(path: String) throws -> (Judge, [String: String]) {
+    let file = try SafetensorsFile.read(path: path)
+    guard file.metadata["model"] == "judge",
+      let opts = file.metadata["options"].flatMap({
+        try? JSONDecoder().decode(JudgeOptions.self, from: Data($0.utf8))
+      })
+    else {
+      throw TrainingError.badCheckpoint(
+        "\(path) is not a judge weight file (train one with visage train judge)")
+    }
+    let j = Judge(
+      attributes: Attribute.allCases.count, expressions: FaceExpression.allCases.count,
+      identityClasses: opts.identityClasses)
+    try j.load(file)
+    return (j, file.metadata)
   }
 
   /// JSON text of an encodable value (sorted keys).

@@ -125,19 +125,7 @@ func runEvalCommand(_ words: [String]) throws -> Int32 {
 }
 
 private func loadJudge(_ path: String) throws -> Judge {
-  let file = try SafetensorsFile.read(path: path)
-  guard file.metadata["model"] == "judge",
-    let opts = file.metadata["options"].flatMap({
-      try? JSONDecoder().decode(JudgeOptions.self, from: Data($0.utf8))
-    })
-  else {
-    throw CLIError.failed("\(path) is not a judge weight file (train one with visage train judge)")
-  }
-  let j = Judge(
-    attributes: Attribute.allCases.count, expressions: FaceExpression.allCases.count,
-    identityClasses: opts.identityClasses)
-  try j.load(file)
-  return j
+  try ModelStore.loadJudge(path: path).0
 }
 
 /// "N steps, T of training" from a weight file's metadata.

@@ -372,13 +372,18 @@ private func trainJudge(_ args: Arguments) throws {
   let settings = try runSettings(args, name: "judge")
   let export = args.string("export") ?? "assets/models/judge.safetensors"
   let fresh = TrainingRecord.start(data: "synth", batch: o.batch)
-  var base = fresh
-  if !args.has("fresh"), FileManager.default.fileExists(atPath: settings.statePath) {
-    try trainer.resume(from: settings.statePath)
-    let meta = try SafetensorsFile.read(path: settings.statePath).metadata
-    base = RecordKeeper.consistent(RecordKeeper.decode(meta["record"]) ?? fresh, step: trainer.step)
-    print("resuming \(settings.statePath) at step \(trainer.step)")
-  }
+  let base = try resumeOrWarmStart(
+    args, settings: settings, export: export, fresh: fresh, step: { trainer.step },
+    resume: { try trainer.resume(from: $0) },
+    warmStart: { path in
+      let (j, meta) = try ModelStore.loadJudge(path: path)
+      guard j.parameters.map(\.shape) == trainer.judge.parameters.map(\.shape) else {
+        throw CLIError.usage(
+          "\(path) has another number of identity classes; start with --fresh and another --export")
+      }
+      adopt(j, into: trainer.judge, ema: nil)
+      return meta
+    })
   let keeper = RecordKeeper(base: base, firstStep: trainer.step)
   let record = keeper.record(at:)
   try runTraining(
@@ -413,14 +418,14 @@ extension TrainingRecord {
   }
 }
 
-/// Copies shipped weights into a trainer's model and its EMA shadow (warm start), by name.
+/// Copies shipped weights into a trainer's model and its EMA shadow, if any (warm start), by name.
 ///
 /// The EMA shadows follow `target.parameters`. Parameters the file lacks keep their initial
 /// values and are listed, so that a model that gained layers can warm-start from older weights;
 /// parameters of the file that the configuration lacks are listed as dropped.
 /// (Such layers start as initialised, not neutral: SARGAN's condition maps, for one, are random
 /// draws, so a generator trained without them changes at the first step.)
-private func adopt(_ source: Module, into target: Module, ema: EMA) {
+private func adopt(_ source: Module, into target: Module, ema: EMA?) {
   let loaded = Dictionary(source.namedParameters, uniquingKeysWith: { a, _ in a })
   var fresh: [String] = []
   for (i, (name, p)) in target.namedParameters.enumerated() {
@@ -429,7 +434,7 @@ private func adopt(_ source: Module, into target: Module, ema: EMA) {
       continue
     }
     p.assign(w)
-    ema.shadow[i].assign(w)
+    ema?.shadow[i].assign(w)
   }
   let used = Set(target.namedParameters.map(\.0))
   let dropped = source.namedParameters.map(\.0).filter { !used.contains($0) }

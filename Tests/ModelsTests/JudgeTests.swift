@@ -23,6 +23,29 @@ final class JudgeTests: XCTestCase {
     XCTAssertFalse(JudgeBatchSource(options: o, threads: 1).batch(step: 3).3.contains(-1))
   }
 
+  /// The judge's weight file round-trips with its identity head sized from the options, and
+  /// other weight files are refused with a typed error.
+  func testJudgeWeightFileRoundTrip() throws {
+    var o = JudgeOptions()
+    o.identityClasses = 7
+    let trainer = JudgeTrainer(options: o)
+    let path = FileManager.default.temporaryDirectory
+      .appendingPathComponent("judge-\(UUID().uuidString).safetensors").path
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    try ModelStore.save(
+      trainer.judge, path: path,
+      metadata: ["model": "judge", "options": ModelStore.json(o)], dtype: .f32)
+    let (loaded, meta) = try ModelStore.loadJudge(path: path)
+    XCTAssertEqual(meta["model"], "judge")
+    XCTAssertEqual(loaded.parameters.count, trainer.judge.parameters.count)
+    for (a, b) in zip(loaded.parameters, trainer.judge.parameters) {
+      XCTAssertEqual(a.scalars, b.scalars)
+    }
+    try ModelStore.save(
+      trainer.judge, path: path, metadata: ["model": "sargan", "options": ModelStore.json(o)])
+    XCTAssertThrowsError(try ModelStore.loadJudge(path: path))
+  }
+
   func testFreshIdentitiesAddNoIdentityLoss() {
     var o = JudgeOptions()
     o.batch = 4
