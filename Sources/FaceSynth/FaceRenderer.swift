@@ -275,7 +275,8 @@ enum FaceRenderer {
           // Cheek bumps (larger when chubby).
           let cb = (0.1 + 0.24 * g.cheekPuff + 0.1 * g.cheekRaise)
           let cvr = (v - 0.62 + 0.08 * g.cheekRaise) * (v - 0.62 + 0.08 * g.cheekRaise)
-          let cl = expf(-(cheekL + cvr) * 7) * cb, cr = expf(-(cheekR + cvr) * 7) * cb
+          let footL = expf(-(cheekL + cvr) * 7), footR = expf(-(cheekR + cvr) * 7)
+          let cl = footL * cb, cr = footR * cb
           nx += cl * (u - g.eyeX.x) * 8 + cr * (u - g.eyeX.y) * 8
           ny += (cl + cr) * (v - 0.62 + 0.08 * g.cheekRaise) * 8
           // Nose height field with a soft cast shadow.
@@ -399,6 +400,9 @@ enum FaceRenderer {
           let n = Shading.normal(nx, ny)
           var c = sh.irradiance(n, shadow: shadow, ao: ao) * albedo
           c += sh.highlight(n, power: 32, gloss: gloss)
+          // A broad sheen on the cheekbones, as in photographs: lifts the cheek band above the
+          // shaded eye band that face detectors look for (see docs/facesynth.md).
+          c += sh.sheen(n) * (0.12 * min(1, footL + footR))
           if beardA > 0 {
             let bc = hairColour(
               g, sh, hairTex, u, v, crownY: crownY, dark: 1, edge: -1, colour: g.facialHair)
@@ -624,7 +628,8 @@ enum FaceRenderer {
           if lensD < px {
             let la = Rasterizer.coverage(lensD, px) * g.glasses
             let s = (u - lensC) * 0.7 + (v - g.eyeY) * 0.7
-            let glare = expf(-((s + 0.08) / 0.05) * ((s + 0.08) / 0.05)) * 0.12
+            // A faint reflection (stronger ones hid the eyes from real-photo face detectors).
+            let glare = expf(-((s + 0.08) / 0.05) * ((s + 0.08) / 0.05)) * 0.05
             let tinted = col * (1 - g.lensTint) + tint * g.lensTint
             col = col + (tinted - col) * la + sh.key * (glare * la)
             if la > 0.5 && g.lensTint > 0.5 { label = FaceClass.eyeG.rawValue }

@@ -163,12 +163,16 @@ public struct IdentityTraits: Sendable, Equatable {
     beardStyle = a.pick([0.6, 0.25, 0.15])
     mustacheStyle = a.index(3)
     glassesShape = a.index(3)
+    // Black, tortoise, gold, silver, red, navy, white; mostly dark plastic, as in photographs
+    // (light frames across the eyes of a dark face hid it from real-photo face detectors).
+    // Metal (gold, silver) frames are thinner.
     let frames: [SIMD3<Float>] = [
       [0.05, 0.05, 0.05], [0.35, 0.2, 0.1], [0.75, 0.6, 0.3], [0.7, 0.7, 0.72], [0.6, 0.1, 0.1],
       [0.1, 0.15, 0.4], [0.9, 0.9, 0.9],
     ]
-    frameColour = frames[a.index(frames.count)] * a.uniform(0.8, 1.2)
-    frameThickness = a.uniform(0.055, 0.095)
+    let frame = a.pick([0.3, 0.2, 0.1, 0.15, 0.07, 0.1, 0.08])
+    frameColour = frames[frame] * a.uniform(0.8, 1.2)
+    frameThickness = a.uniform(0.055, 0.095) * (frame == 2 || frame == 3 ? 0.6 : 1)
     lensTint = a.chance(0.15) ? a.uniform(0.6, 0.85) : a.uniform(0, 0.12)
     makeup = a.chance(0.15 + 0.55 * (1 - m)) ? a.uniform(0.4, 1) : 0
     let lipsticks: [SIMD3<Float>] = [

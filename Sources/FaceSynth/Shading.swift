@@ -61,4 +61,12 @@ struct Shading: Sendable {
     if power > 40 { s *= s }
     return key * (s * specular * gloss)
   }
+
+  /// A broad key-light sheen for normal `n`: the key colour times (n·h)⁴, where h is the half
+  /// vector (no specular strength: it lights matte skin too).
+  @inline(__always) func sheen(_ n: SIMD3<Float>) -> SIMD3<Float> {
+    let ndh = max(0, (n * half).sum())
+    let s = ndh * ndh
+    return key * (s * s)
+  }
 }
