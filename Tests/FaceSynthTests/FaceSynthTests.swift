@@ -231,10 +231,11 @@ final class FaceSynthTests: XCTestCase {
     }
   }
 
-  /// On dark skin behind glasses, the band under the eyes (cheekbones) is brighter than the
-  /// eye band in most faces, as in photographs; real-photo face detectors look for that contrast
-  /// (it decided most of their misses, see docs/facesynth.md). Rows 48–58 and 60–72 of 128.
-  /// (36 of these 40 faces; 27 before the cheekbone sheen and the darker glasses frames.)
+  /// Behind glasses on dark skin, the cheekbone band is brighter than the eye band in most faces.
+  ///
+  /// As in photographs; real-photo face detectors look for that contrast (it decided most of
+  /// their misses, see docs/facesynth.md). Rows 48–58 and 60–72 of 128. It holds for 36 of
+  /// these 40 faces, and held for 27 before the cheekbone sheen and the darker glasses frames.
   func testCheekBandIsBrighterThanEyeBandBehindGlassesOnDarkSkin() {
     var brighter = 0
     let count = 40
