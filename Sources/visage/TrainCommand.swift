@@ -183,11 +183,22 @@ private func trainSARGAN(_ args: Arguments) throws {
     print("continuing with the run's stored network configuration (\(ModelStore.json(stored)))")
     config = stored
   }
+  let export = args.string("export") ?? "assets/models/sargan.safetensors"
+  let resumingRun =
+    !args.has("fresh") && FileManager.default.fileExists(atPath: settings.statePath)
+  // A warm start keeps the exported network's blocks and skips, so that a command without
+  // `--blocks`/`--skips` does not start those parts of the shipped weights over.
+  if !resumingRun, FileManager.default.fileExists(atPath: export),
+    let json = try? SafetensorsFile.read(path: export).metadata["config"],
+    let shipped = try? JSONDecoder().decode(SARGANConfig.self, from: Data(json.utf8))
+  {
+    config.attentionBlocks = max(config.attentionBlocks, shipped.attentionBlocks)
+    config.skips = config.skips || shipped.skips
+  }
   let blocks = try args.int("blocks", default: config.attentionBlocks)
   guard blocks >= 1 else { throw CLIError.usage("--blocks must be at least 1") }
   if blocks != config.attentionBlocks {
-    let resuming = !args.has("fresh") && FileManager.default.fileExists(atPath: settings.statePath)
-    guard !resuming else {
+    guard !resumingRun else {
       throw CLIError.usage(
         "--blocks \(blocks) differs from the run's \(config.attentionBlocks) attention block(s); "
           + "start a new run with --fresh or --run DIR")
@@ -195,8 +206,7 @@ private func trainSARGAN(_ args: Arguments) throws {
     config.attentionBlocks = blocks
   }
   if args.has("skips") && !config.skips {
-    let resuming = !args.has("fresh") && FileManager.default.fileExists(atPath: settings.statePath)
-    guard !resuming else {
+    guard !resumingRun else {
       throw CLIError.usage(
         "--skips: the run at \(settings.statePath) was started without skips; "
           + "start a new run with --fresh or --run DIR")
@@ -204,7 +214,6 @@ private func trainSARGAN(_ args: Arguments) throws {
     config.skips = true
   }
   let trainer = SARGANTrainer(config: config, options: o)
-  let export = args.string("export") ?? "assets/models/sargan.safetensors"
   let fresh = TrainingRecord.start(data: dataSpec, batch: o.batch)
   let keeper = RecordKeeper(
     base: try resumeOrWarmStart(
