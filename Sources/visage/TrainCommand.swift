@@ -225,10 +225,15 @@ private func trainSARGAN(_ args: Arguments) throws {
         grown.attentionBlocks = max(grown.attentionBlocks, config.attentionBlocks)
         grown.skips = grown.skips || config.skips
         if grown != g.config && grown == config {
+          var parts: [String] = []
+          if g.config.attentionBlocks != config.attentionBlocks {
+            parts.append(
+              "growing \(g.config.attentionBlocks) attention block(s) to "
+                + "\(config.attentionBlocks)")
+          }
+          if g.config.skips != config.skips { parts.append("adding the encoder skips") }
           print(
-            "warm start: growing \(g.config.attentionBlocks) attention block(s) to "
-              + "\(config.attentionBlocks)"
-              + (g.config.skips == config.skips ? "" : " and adding the encoder skips")
+            "warm start: " + parts.joined(separator: " and ")
               + " (the new parts start as identity maps)")
           g = SARGANGenerator(growing: g, to: config)
         }
