@@ -56,7 +56,7 @@ public enum EditorApp {
 
     // VISAGE_KEYLOG=FILE logs every input event (for debugging terminals and tests).
     let keyLog = ProcessInfo.processInfo.environment["VISAGE_KEYLOG"].flatMap { path in
-      FileManager.default.createFile(atPath: path, contents: nil)
+      _ = FileManager.default.createFile(atPath: path, contents: nil)
       return FileHandle(forWritingAtPath: path)
     }
     var keys = options.keys[...]
