@@ -26,25 +26,40 @@ final class SARGANTests: XCTestCase {
     XCTAssertEqual(logits.shape, [2, 4])
   }
 
+  /// Moves every parameter of `g` a little, so that grown copies are checked on trained-looking
+  /// weights.
+  func perturb(_ g: SARGANGenerator, _ rng: inout SplitMix64) {
+    for p in g.parameters { p.assign(p + Tensor.randomNormal(p.shape, using: &rng) * 0.05) }
+  }
+
+  /// `grown` computes what `g` computes (image and mask), then one backward pass through `grown`
+  /// leaves gradients on its parameters.
+  func assertGrownKeepsOutputAndBackpropagates(
+    _ g: SARGANGenerator, _ grown: SARGANGenerator, _ rng: inout SplitMix64,
+    file: StaticString = #filePath, line: UInt = #line
+  ) {
+    let x = Tensor.randomUniform([2, 3, 32, 32], -1, 1, using: &rng)
+    let c = Tensor([0, 0.7, 0, 0, 1, 0, 0, 0], shape: [2, 4])
+    let (a, maskA) = withNoGrad { g(x, condition: c) }
+    let (b, maskB) = withNoGrad { grown(x, condition: c) }
+    assertClose(b, a, atol: 1e-6, rtol: 0, file: file, line: line)
+    assertClose(maskB, maskA, atol: 1e-6, rtol: 0, file: file, line: line)
+    grown.zeroGrad()
+    grown(x, condition: c).image.squared().mean().backward(to: grown.parameters)
+  }
+
   /// A generator grown to more attention blocks computes what the original computes (the new
   /// blocks start as identity maps, the old block stays last), and the new blocks can learn: their
   /// zeroed norm scale gets a gradient.
   func testGrowingAddsIdentityBlocksThatCanLearn() {
     let g = SARGANGenerator(config: config, seed: 9)
     var rng = SplitMix64(seed: 3)
-    for p in g.parameters { p.assign(p + Tensor.randomNormal(p.shape, using: &rng) * 0.05) }
+    perturb(g, &rng)
     let grown = SARGANGenerator(growing: g, blocks: 3)
     XCTAssertEqual(grown.blocks.count, 3)
     XCTAssertEqual(grown.config.attentionBlocks, 3)
     XCTAssertEqual(grown.blocks[2].conv1.conv.weight.scalars, g.blocks[0].conv1.conv.weight.scalars)
-    let x = Tensor.randomUniform([2, 3, 32, 32], -1, 1, using: &rng)
-    let c = Tensor([0, 0.7, 0, 0, 1, 0, 0, 0], shape: [2, 4])
-    let (a, maskA) = withNoGrad { g(x, condition: c) }
-    let (b, maskB) = withNoGrad { grown(x, condition: c) }
-    assertClose(b, a, atol: 1e-6, rtol: 0)
-    assertClose(maskB, maskA, atol: 1e-6, rtol: 0)
-    grown.zeroGrad()
-    grown(x, condition: c).image.squared().mean().backward(to: grown.parameters)
+    assertGrownKeepsOutputAndBackpropagates(g, grown, &rng)
     let scale = grown.blocks[0].conv2.norm.weight!
     XCTAssertGreaterThan(scale.grad?.abs().sum().item ?? 0, 0)
   }
@@ -55,7 +70,7 @@ final class SARGANTests: XCTestCase {
   func testGrowingSkipsKeepsOutputAndTheSkipsCanLearn() {
     let g = SARGANGenerator(config: config, seed: 9)
     var rng = SplitMix64(seed: 4)
-    for p in g.parameters { p.assign(p + Tensor.randomNormal(p.shape, using: &rng) * 0.05) }
+    perturb(g, &rng)
     var wider = config
     wider.skips = true
     wider.attentionBlocks = 2
@@ -64,14 +79,7 @@ final class SARGANTests: XCTestCase {
     XCTAssertEqual(grown.up2.weight.shape, [4 * d, d, 4, 4])
     XCTAssertEqual(grown.head.weight.shape, [3, 2 * d, 7, 7])
     XCTAssertEqual(SARGANGenerator(config: wider).head.weight.shape, [3, 2 * d, 7, 7])
-    let x = Tensor.randomUniform([2, 3, 32, 32], -1, 1, using: &rng)
-    let c = Tensor([0, 0.7, 0, 0, 1, 0, 0, 0], shape: [2, 4])
-    let (a, maskA) = withNoGrad { g(x, condition: c) }
-    let (b, maskB) = withNoGrad { grown(x, condition: c) }
-    assertClose(b, a, atol: 1e-6, rtol: 0)
-    assertClose(maskB, maskA, atol: 1e-6, rtol: 0)
-    grown.zeroGrad()
-    grown(x, condition: c).image.squared().mean().backward(to: grown.parameters)
+    assertGrownKeepsOutputAndBackpropagates(g, grown, &rng)
     let headSkip = grown.head.weight.grad!.slice(axis: 1, start: d, length: d)
     let up2Skip = grown.up2.weight.grad!.slice(axis: 0, start: 2 * d, length: 2 * d)
     XCTAssertGreaterThan(headSkip.abs().sum().item, 0)
