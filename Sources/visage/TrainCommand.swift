@@ -62,7 +62,9 @@ let trainUsage = """
     --edit-focus X       s2f: weight of the edit image L1 inside the pixels the attribute
                          changes (default 0)
     --layout-edit W      s2f: a layout editor of hidden width W, so that edits move the layout
-                         maps too (train it with --variant layout on a trained backbone)
+                         maps too (it trains with the backbone in --variant dis, or alone on a
+                         trained backbone with --variant layout)
+    --editor-lr X        s2f: learning rate of the layout editor (default: --lr)
     --edit-latent X      s2f: weight of the edit latent loss (the photo latent of the paired
                          edited render against the edited latent; default 0)
     --sketch-structure X s2f: weight of the structure loss on the sketch path (standardised
@@ -83,7 +85,7 @@ func runTrainCommand(_ words: [String]) throws -> Int32 {
       "lr", "adv", "pair-focus", "pair-edges", "pair-lines", "cls", "blocks", "variant", "seed",
       "backdrop-weight",
       "sketch-image", "layout", "layout-size", "edit-focus", "edit-latent", "layout-edit",
-      "sketch-structure", "target-weights",
+      "sketch-structure", "target-weights", "editor-lr",
     ],
     flags: [
       "fresh", "photo-only", "standardize-sketch", "focus-per-image", "canonical-targets",
@@ -296,6 +298,9 @@ private func trainS2F(_ args: Arguments) throws {
     "sketch-structure", default: o.lambdaSketchStructure)
   if args.string("edit-focus") != nil {
     o.lambdaEditFocus = try args.float("edit-focus", default: 0)
+  }
+  if args.string("editor-lr") != nil {
+    o.layoutEditorLearningRate = try args.float("editor-lr", default: 0)
   }
   if args.string("edit-latent") != nil {
     o.lambdaEditLatent = try args.float("edit-latent", default: 0)

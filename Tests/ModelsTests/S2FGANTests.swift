@@ -227,6 +227,28 @@ final class S2FGANTests: XCTestCase {
     XCTAssertNotEqual(editor.parameters.map(\.scalars), editorBefore)
   }
 
+  func testBackboneStepTrainsTheLayoutEditorWithTheRest() throws {
+    let lc = S2FConfig.tiny(attributes: 3, layoutChannels: 2, layoutEditWidth: 4)
+    var o = S2FOptions()
+    o.batch = 2
+    o.lambdaAdversarial = 0
+    o.learningRate = 3e-3
+    o.layoutEditorLearningRate = 1e-3
+    o.lambdaEditFocus = 10
+    let trainer = S2FTrainer(config: lc, options: o)
+    XCTAssertEqual(trainer.optimizerL?.learningRate, 1e-3)
+    let editor = try XCTUnwrap(trainer.model.layoutEditor)
+    let editorBefore = editor.parameters.map(\.scalars)
+    let decoderBefore = trainer.model.decoder.parameters.map(\.scalars)
+    let batch = try FakeFaceSource(size: 32, attributes: 3).batch(step: 0, size: 2)
+    let (first, last) = try firstAndLastLog("edit_l1", steps: 30) { trainer.train(batch) }
+    XCTAssertLessThan(last, first * 0.9)
+    XCTAssertNotEqual(trainer.model.decoder.parameters.map(\.scalars), decoderBefore)
+    // Every editor tensor moved: the zero-initialised last convolution first, then the others
+    // through it.
+    for (p, b) in zip(editor.parameters, editorBefore) { XCTAssertNotEqual(p.scalars, b) }
+  }
+
   func testStandardizedSketchesIgnoreInkScaleAndOffset() {
     var c = config
     c.standardizeSketch = true

@@ -15,6 +15,12 @@ public struct S2FOptions: Codable, Sendable, Equatable {
   /// The edited layout maps regress onto the photo encoder's layout of the paired edited
   /// render. nil (older metadata) means false.
   public var layoutEditOnly: Bool? = nil
+  /// The layout editor's learning rate (nil: ``learningRate``).
+  ///
+  /// The editor trains in the layout phase and, when the model has one, in every backbone step
+  /// too: its edits feed the edit image and edit latent losses there, so it learns from the
+  /// decoded faces and not only from a regression onto the encoder's maps.
+  public var layoutEditorLearningRate: Float? = nil
   /// Weight of the sketch phase's image loss: the sketch latent decoded by the frozen decoder
   /// against the paired render (0 keeps the phase a pure latent regression, which collapsed
   /// onto the mean latent).
@@ -140,7 +146,10 @@ public final class S2FTrainer {
       boosted.contains(ObjectIdentifier($0.storage)) ? options.encoderHeadBoost : 1
     }
     optimizerL = model.layoutEditor.map {
-      Adam(parameters: $0.parameters, learningRate: options.learningRate, beta1: 0.9, beta2: 0.99)
+      Adam(
+        parameters: $0.parameters,
+        learningRate: options.layoutEditorLearningRate ?? options.learningRate, beta1: 0.9,
+        beta2: 0.99)
     }
     ema = EMA(parameters: model.parameters, beta: options.emaBeta)
   }
@@ -302,8 +311,10 @@ public final class S2FTrainer {
     lossG =
       lossG + cls * o.lambdaClassification + ortho * o.lambdaOrthogonality
       + fm * o.lambdaFeatureMatching + adv * o.lambdaAdversarial
-    lossG.backward(to: optimizerG.parameters)
+    // The layout editor (if any) moves the edited latent's maps: it trains with the rest.
+    lossG.backward(to: optimizerG.parameters + (optimizerL?.parameters ?? []))
     optimizerG.update()
+    optimizerL?.update()
 
     // Discriminator.
     let (realLogits, _) = discriminator(real)
