@@ -51,4 +51,26 @@ final class SARGANEvaluationTests: XCTestCase {
     }
     XCTAssertTrue(r.markdown(record: "test", figures: []).contains("canonical variant"))
   }
+
+  /// The failure split picks the attribute whose faces fail most often against those without
+  /// it, skips attributes too few faces have or lack, and is nil when nothing fails.
+  func testFailureSplitFindsTheAttributeTheFailuresFollow() throws {
+    let names = ["A", "B", "C"]
+    // 12 faces: B on the first 6, and the failures are 4 of those 6 and 1 of the others; A
+    // follows the failures exactly but only 3 faces lack it; C is unrelated.
+    let failed = [true, true, true, true, false, false, true, false, false, false, false, false]
+    let labels = (0..<12).map { i in [i != 0 && i != 1 && i != 11, i < 6, i % 2 == 0] }
+    let split = try XCTUnwrap(
+      SARGANEvaluation.failureSplit(failed: failed, labels: labels, names: names))
+    XCTAssertEqual(
+      split,
+      SARGANEvaluation.FailureSplit(
+        attribute: "B", failedWith: 4, facesWith: 6, failedWithout: 1, facesWithout: 6))
+    XCTAssertEqual(split.rateWith - split.rateWithout, 0.5, accuracy: 1e-12)
+    XCTAssertNil(
+      SARGANEvaluation.failureSplit(
+        failed: [Bool](repeating: false, count: 12), labels: labels, names: names))
+    XCTAssertNil(
+      SARGANEvaluation.failureSplit(failed: failed, labels: labels, names: names, minFaces: 7))
+  }
 }

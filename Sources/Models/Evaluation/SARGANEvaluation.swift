@@ -24,6 +24,63 @@ public struct SARGANEvaluation {
     /// changes, the edit removed: 1 − L1(edit, truth) / L1(input, truth) over that region
     /// (nil when the target equals the input, as for neutral).
     public var regionGain: Double?
+    /// The attribute whose faces this target's edits fail on most often (nil when none fail).
+    public var failures: FailureSplit?
+  }
+
+  /// Misread edits split by one attribute of the source faces: how often the edits of faces
+  /// with it fail, against faces without it.
+  public struct FailureSplit: Equatable, Sendable {
+    public var attribute: String
+    public var failedWith: Int
+    public var facesWith: Int
+    public var failedWithout: Int
+    public var facesWithout: Int
+
+    public init(
+      attribute: String, failedWith: Int, facesWith: Int, failedWithout: Int, facesWithout: Int
+    ) {
+      self.attribute = attribute
+      self.failedWith = failedWith
+      self.facesWith = facesWith
+      self.failedWithout = failedWithout
+      self.facesWithout = facesWithout
+    }
+
+    /// Failure rate on faces with the attribute.
+    public var rateWith: Double { Double(failedWith) / Double(max(facesWith, 1)) }
+    /// Failure rate on faces without it.
+    public var rateWithout: Double { Double(failedWithout) / Double(max(facesWithout, 1)) }
+  }
+
+  /// The attribute that separates failed edits best: the largest failure rate with it minus the
+  /// rate without it, over attributes that at least `minFaces` faces have and lack.
+  ///
+  /// `failed[i]` says whether face i's edit was misread; `labels[i][j]` whether face i has
+  /// attribute j (named `names[j]`). nil when no edit failed or no attribute qualifies.
+  public static func failureSplit(
+    failed: [Bool], labels: [[Bool]], names: [String], minFaces: Int = 5
+  ) -> FailureSplit? {
+    guard failed.contains(true) else { return nil }
+    var best: FailureSplit? = nil
+    for (j, name) in names.enumerated() {
+      var split = FailureSplit(
+        attribute: name, failedWith: 0, facesWith: 0, failedWithout: 0, facesWithout: 0)
+      for (i, f) in failed.enumerated() {
+        if labels[i][j] {
+          split.facesWith += 1
+          if f { split.failedWith += 1 }
+        } else {
+          split.facesWithout += 1
+          if f { split.failedWithout += 1 }
+        }
+      }
+      guard split.facesWith >= minFaces && split.facesWithout >= minFaces else { continue }
+      if best.map({ split.rateWith - split.rateWithout > $0.rateWith - $0.rateWithout }) ?? true {
+        best = split
+      }
+    }
+    return best
   }
 
   public var faces = 0
@@ -73,10 +130,12 @@ public struct SARGANEvaluation {
       var psnr = 0.0
       var ssim = 0.0
       var ident = 0.0
+      var failed = [Bool](repeating: false, count: count)
       for i in 0..<count {
         let row = lv[(i * e)..<((i + 1) * e)]
         let read = row.indices.max(by: { row[$0] < row[$1] })! - i * e
         if read == k { correct += 1 } else { misreads[read] += 1 }
+        failed[i] = read != k
         let t = truthLogits[(i * e)..<((i + 1) * e)]
         if t.indices.max(by: { t[$0] < t[$1] })! - i * e == k { truthCorrect += 1 }
         let out = Image(tensor: y, index: i)
@@ -99,7 +158,10 @@ public struct SARGANEvaluation {
         Row(
           name: expr.description, accuracy: correct / n, truthAccuracy: truthCorrect / n,
           misread: misread, psnr: psnr / n, ssim: ssim / n, identity: ident / n,
-          mask: Double(mask.mean().item), regionGain: gain))
+          mask: Double(mask.mean().item), regionGain: gain,
+          failures: failureSplit(
+            failed: failed, labels: base.map(\.labels),
+            names: Attribute.allCases.map(\.description))))
       log("\(expr.description): accuracy \(percent(correct / n))")
       for i in 0..<min(4, count) { gridTiles.append(Image(tensor: y, index: i)) }
     }
@@ -148,15 +210,19 @@ public struct SARGANEvaluation {
     s +=
       "`visage eval sargan` on \(faces) neutral test-split faces, every target expression at intensity 1, against the renderer's ground truth for the same person (\(canonicalTruth ? "each expression's canonical variant, which these weights were trained to draw" : "the person's own variant of each expression")). Weights: \(record).\n\n"
     s +=
-      "| target | judge accuracy | judge on the truth | most read instead | PSNR | SSIM | identity | mean attention | changed-region gain |\n|---|---|---|---|---|---|---|---|---|\n"
+      "| target | judge accuracy | judge on the truth | most read instead | PSNR | SSIM | identity | mean attention | changed-region gain | fails most with |\n|---|---|---|---|---|---|---|---|---|---|\n"
     for row in rows {
       let gain = row.regionGain.map { String(format: "%.1f%%", 100 * $0) } ?? "–"
       let misread = row.misread.map { "\($0.name) (\(percent($0.share)))" } ?? "–"
+      let split =
+        row.failures.map {
+          "\($0.attribute): \($0.failedWith)/\($0.facesWith) vs \($0.failedWithout)/\($0.facesWithout) without"
+        } ?? "–"
       s +=
-        "| \(row.name) | \(percent(row.accuracy)) | \(percent(row.truthAccuracy)) | \(misread) | \(String(format: "%.2f dB", row.psnr)) | \(String(format: "%.3f", row.ssim)) | \(String(format: "%.3f", row.identity)) | \(String(format: "%.3f", row.mask)) | \(gain) |\n"
+        "| \(row.name) | \(percent(row.accuracy)) | \(percent(row.truthAccuracy)) | \(misread) | \(String(format: "%.2f dB", row.psnr)) | \(String(format: "%.3f", row.ssim)) | \(String(format: "%.3f", row.identity)) | \(String(format: "%.3f", row.mask)) | \(gain) | \(split) |\n"
     }
     s +=
-      "\nJudge on the truth: the judge's accuracy on the ground-truth renders, the score a perfect edit would get. Most read instead: the class the judge gives most often to the edits it does not read as the target, with its share of all edits.\n"
+      "\nJudge on the truth: the judge's accuracy on the ground-truth renders, the score a perfect edit would get. Most read instead: the class the judge gives most often to the edits it does not read as the target, with its share of all edits. Fails most with: the source attribute (judge labels of the renderer's parameters) whose faces' edits are misread most often compared with the faces without it, as misread / faces with it against misread / faces without it (attributes held by at least 5 faces and missing on at least 5).\n"
     s +=
       "\nChanged-region gain: inside the pixels the expression changes in the ground truth, the share of the input's L1 error to the truth that the edit removed (0%: the input returned unchanged; 100%: the truth; negative: worse than the input). Identity: cosine of judge embeddings between source and edit; the same person in another render scores \(String(format: "%.3f", sameIdentityLevel)). Intensity sweep (happy, 0 → 1): judge logit monotonic for \(percent(intensityMonotonic)) of faces; at intensity 0 the output differs from the input by \(String(format: "%.4f", zeroIntensityL1)) mean absolute error (in [0, 1] units).\n"
     for f in figures { s += "\n![\(f)](\(f))\n" }
