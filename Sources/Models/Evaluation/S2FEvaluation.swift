@@ -17,6 +17,46 @@ public struct S2FEvaluation {
     /// from) the judge reads with the render's own label: how much of the attribute survives
     /// encoding and decoding at all.
     public var reconstructed: Double
+    /// Standard deviation across all test faces of the DIS score of the latents the edits
+    /// start from: near 0 when the global latent carries nothing about the attribute.
+    public var scoreSpread = 0.0
+    /// With a layout latent: how far the edit moves the layout maps of photo latents, as a
+    /// fraction of how far the photo encoder's maps move between the render and the render with
+    /// the attribute flipped (RMS over the edit faces), and the cosine between the two moves
+    /// (nil without a layout latent).
+    public var layoutMove: LayoutMove?
+  }
+
+  /// How an edit moves the layout maps, against the move the encoder makes for the real change.
+  public struct LayoutMove: Equatable, Sendable {
+    /// RMS of the edit's move over the RMS of the encoder's move.
+    public var ratio: Double
+    /// Cosine between the two moves (all faces together); 0 when the edit does not move.
+    public var alignment: Double
+
+    public init(ratio: Double, alignment: Double) {
+      self.ratio = ratio
+      self.alignment = alignment
+    }
+
+    /// Compares the edited maps with the encoder's maps of the changed renders, both relative to
+    /// the maps the edit started from (three equal-length arrays).
+    public static func measure(start: [Float], edited: [Float], encoded: [Float]) -> LayoutMove {
+      var editSq = 0.0
+      var trueSq = 0.0
+      var dot = 0.0
+      for k in start.indices {
+        let e = Double(edited[k] - start[k])
+        let t = Double(encoded[k] - start[k])
+        editSq += e * e
+        trueSq += t * t
+        dot += e * t
+      }
+      let norms = (editSq * trueSq).squareRoot()
+      return LayoutMove(
+        ratio: trueSq > 0 ? (editSq / trueSq).squareRoot() : 0,
+        alignment: norms > 0 ? dot / norms : 0)
+    }
   }
 
   public var variant: EditVariant
@@ -132,6 +172,7 @@ public struct S2FEvaluation {
         readAsRendered[j] += 1
       }
     }
+    let startScores = withNoGrad { sketchLatents.map { m.scores($0).scalars } }
     let sweep: [Float] = [-1, -0.5, 0, 0.5, 1]
     var sweepTiles: [Image] = []
     let k = min(editCount, count)
@@ -170,14 +211,51 @@ public struct S2FEvaluation {
         }
       }
       let kk = Double(k)
-      r.rows.append(
-        AttributeRow(
-          name: a.description, success: success / kk, preservation: preserved / kk,
-          monotonic: monotone / kk, identity: ident / kk, reconstructed: readAsRendered[j] / n))
+      var row = AttributeRow(
+        name: a.description, success: success / kk, preservation: preserved / kk,
+        monotonic: monotone / kk, identity: ident / kk, reconstructed: readAsRendered[j] / n)
+      row.scoreSpread = spread(startScores.map { [$0[j]] })
+      if m.config.layoutChannels > 0 {
+        row.layoutMove = layoutMove(
+          m, attribute: a, params: Array(params[0..<k]), samples: Array(samples[0..<k]),
+          variant: variant, threads: threads)
+      }
+      r.rows.append(row)
       log("\(a.description): success \(percent(success / kk))")
     }
     if !sweepTiles.isEmpty { r.sweepFigure = Image.grid(sweepTiles, columns: sweep.count) }
     return r
+  }
+
+  /// The edit's move of the layout maps of photo latents against the encoder's move between
+  /// each render and the render with attribute `a` flipped (its label's other side); the edit
+  /// asks for that side (amount: ±1 minus the DIS score).
+  static func layoutMove(
+    _ m: S2FGAN, attribute a: Attribute, params: [FaceParams], samples: [FaceSample],
+    variant: EditVariant, threads: Int
+  ) -> LayoutMove {
+    let j = a.rawValue
+    let flipped = FaceSynth.render(
+      zip(params, samples).map { p, s in p.with(a, s.labels[j] ? 0.1 : 0.9) },
+      size: m.config.imageSize,
+      threads: threads)
+    return withNoGrad {
+      let start = m.encode(photo: Image.batchTensor(samples.map { $0.face }))
+      let encoded = m.encode(photo: Image.batchTensor(flipped.map { $0.face }))
+      let scores = m.scores(start).scalars
+      let count = m.config.attributeCount
+      var amounts = [Float](repeating: 0, count: samples.count * count)
+      for (i, s) in samples.enumerated() {
+        amounts[i * count + j] = (s.labels[j] ? -1 : 1) - scores[i * count + j]
+      }
+      let edited = m.edit(
+        start, amounts: Tensor(amounts, shape: [samples.count, count]), variant: variant)
+      let d = m.config.latentDim
+      let w = start.shape[1] - d
+      func layout(_ t: Tensor) -> [Float] { t.slice(axis: 1, start: d, length: w).scalars }
+      return LayoutMove.measure(
+        start: layout(start), edited: layout(edited), encoded: layout(encoded))
+    }
   }
 
   /// The mean over positions of the standard deviation across `rows` (equal lengths): how much
@@ -235,10 +313,14 @@ public struct S2FEvaluation {
     s +=
       "Edits flip each attribute to the other side (judge labels). Success: the judge sees the new side. Preservation: the other attributes keep their judge labels. Monotonic: the judge logit does not decrease along the slider sweep −1, −0.5, 0, 0.5, 1. Identity: cosine of judge embeddings before and after the edit (same identity, other render: \(String(format: "%.3f", sameIdentityLevel)); other identities: \(String(format: "%.3f", otherIdentityLevel))). Decoded as rendered: on all \(faces) faces, the share whose decoded face before any edit the judge reads with the render's own label (an attribute the decoder does not draw cannot be edited either).\n\n"
     s +=
-      "| attribute | success | preservation | monotonic | identity | decoded as rendered |\n|---|---|---|---|---|---|\n"
+      "Score spread: the standard deviation across the \(faces) faces of the DIS score the edits start from (near 0: the global latent says nothing about the attribute, and every face gets the same amount). Layout move and alignment (photo latents of the edit faces, with a layout latent only): the edit's move of the layout maps as a fraction of the photo encoder's move between the render and the render with the attribute flipped, and the cosine between the two moves (1: the edit moves the maps the way the real change does).\n\n"
+    s +=
+      "| attribute | success | preservation | monotonic | identity | decoded as rendered | score spread | layout move | alignment |\n|---|---|---|---|---|---|---|---|---|\n"
     for row in rows {
+      let move = row.layoutMove.map { String(format: "%.2f", $0.ratio) } ?? "–"
+      let align = row.layoutMove.map { String(format: "%.2f", $0.alignment) } ?? "–"
       s +=
-        "| \(row.name) | \(percent(row.success)) | \(percent(row.preservation)) | \(percent(row.monotonic)) | \(String(format: "%.3f", row.identity)) | \(percent(row.reconstructed)) |\n"
+        "| \(row.name) | \(percent(row.success)) | \(percent(row.preservation)) | \(percent(row.monotonic)) | \(String(format: "%.3f", row.identity)) | \(percent(row.reconstructed)) | \(String(format: "%.3f", row.scoreSpread)) | \(move) | \(align) |\n"
     }
     for f in figures { s += "\n![\(f)](\(f))\n" }
     return s
