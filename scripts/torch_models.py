@@ -444,14 +444,18 @@ class S2FGAN(nn.Module):
     def scores(self, r):
         return self.directions.scores(self.global_part(r))
 
-    def edit(self, r, a, variant: str = "dis"):
+    def edit(self, r, a, variant: str = "dis", calibrated: bool = False):
+        """Moves latents by amounts; `calibrated` scales the layout editor's amounts by the
+        config's layoutEditGains (the slider path)."""
         g = self.global_part(r)
         moved = self.directions.edit(g, a) if variant == "dis" else self.decomposer(g, a)
         layout = r[:, self.config["latentDim"]:]
         if self.layoutEditor is not None:
             s = self.config.get("layoutSize", 4)
             maps = layout.reshape(r.shape[0], self.config["layoutChannels"], s, s)
-            layout = self.layoutEditor(maps, a).reshape(r.shape[0], -1)
+            gains = self.config.get("layoutEditGains")
+            la = a * torch.tensor(gains, dtype=a.dtype)[None] if calibrated and gains else a
+            layout = self.layoutEditor(maps, la).reshape(r.shape[0], -1)
         return torch.cat([moved, layout], dim=1)
 
     def edit_targets(self, r, targets: List[Optional[float]], variant: str = "dis"):
@@ -461,7 +465,7 @@ class S2FGAN(nn.Module):
         for j, t in enumerate(targets):
             if t is not None:
                 amounts[:, j] = t - s[:, j]
-        return self.edit(r, amounts, variant)
+        return self.edit(r, amounts, variant, calibrated=True)
 
     def decode(self, r):
         return self.decoder(r)

@@ -46,6 +46,9 @@ let trainUsage = """
                          and give the generator its classification loss (weight --cls)
     --target-weights W   sargan synth: sampling weights of target expressions, as
                          name=weight pairs (angry=3,sad=2); unnamed expressions weigh 1
+    --face-weights W     sargan synth: sampling weights of source faces by the attributes
+                         they show, as name=weight pairs (Young=2: faces labelled Young are
+                         drawn twice as often); a face weighs the product of its attributes'
     --blocks N           sargan: attention blocks of a new run (default 1); warm-starting
                          from fewer grows them, the new blocks starting as identity maps
     --skips              sargan: a new run's decoder also reads the encoder's features (U-Net
@@ -65,6 +68,8 @@ let trainUsage = """
                          maps too (it trains with the backbone in --variant dis, or alone on a
                          trained backbone with --variant layout)
     --editor-lr X        s2f: learning rate of the layout editor (default: --lr)
+    --layout-sketch X    s2f layout: share of each batch whose editor input is the sketch
+                         latent (moved by the photo encoder's move of the real edit; default 0)
     --edit-latent X      s2f: weight of the edit latent loss (the photo latent of the paired
                          edited render against the edited latent; default 0)
     --sketch-structure X s2f: weight of the structure loss on the sketch path (standardised
@@ -85,7 +90,7 @@ func runTrainCommand(_ words: [String]) throws -> Int32 {
       "lr", "adv", "pair-focus", "pair-edges", "pair-lines", "cls", "blocks", "variant", "seed",
       "backdrop-weight",
       "sketch-image", "layout", "layout-size", "edit-focus", "edit-latent", "layout-edit",
-      "sketch-structure", "target-weights", "editor-lr",
+      "sketch-structure", "target-weights", "editor-lr", "face-weights", "layout-sketch",
     ],
     flags: [
       "fresh", "photo-only", "standardize-sketch", "focus-per-image", "canonical-targets",
@@ -124,19 +129,26 @@ private func timestamp() -> String {
 
 /// Parses `name=weight,…` into one weight per expression name (unnamed ones weigh 1).
 func parseTargetWeights(_ spec: String, names: [String]) throws -> [Float] {
+  try parseWeights(spec, names: names, option: "target-weights", allowZero: true)
+}
+
+/// Parses `name=weight,…` into one weight per name (1 for names not given).
+func parseWeights(_ spec: String, names: [String], option: String, allowZero: Bool) throws
+  -> [Float]
+{
   var w = [Float](repeating: 1, count: names.count)
   for pair in spec.split(separator: ",") {
     let parts = pair.split(separator: "=", omittingEmptySubsequences: false)
     guard parts.count == 2, let k = names.firstIndex(of: String(parts[0])),
-      let v = Float(parts[1]), v.isFinite, v >= 0
+      let v = Float(parts[1]), v.isFinite, allowZero ? v >= 0 : v > 0
     else {
       throw CLIError.usage(
-        "--target-weights takes name=weight pairs (weights ≥ 0) with names from: "
-          + names.joined(separator: ", "))
+        "--\(option) takes name=weight pairs (weights \(allowZero ? "≥" : ">") 0) with names "
+          + "from: " + names.joined(separator: ", "))
     }
     w[k] = v
   }
-  guard w.reduce(0, +) > 0 else { throw CLIError.usage("--target-weights: all weights are 0") }
+  guard w.reduce(0, +) > 0 else { throw CLIError.usage("--\(option): all weights are 0") }
   return w
 }
 
@@ -162,11 +174,17 @@ private func trainSARGAN(_ args: Arguments) throws {
   if let spec = args.string("target-weights") {
     o.targetWeights = try parseTargetWeights(spec, names: names)
   }
+  if let spec = args.string("face-weights") {
+    o.faceWeights = try parseWeights(
+      spec, names: Attribute.allCases.map(\.description), option: "face-weights",
+      allowZero: false)
+  }
   let dataSpec = args.string("data") ?? "synth"
   let source: ExpressionBatchSource
   if dataSpec == "synth" {
     source = SynthExpressionSource(
-      threads: Threads.count, canonicalTargets: o.canonicalTargets, targetWeights: o.targetWeights)
+      threads: Threads.count, canonicalTargets: o.canonicalTargets, targetWeights: o.targetWeights,
+      faceWeights: o.faceWeights)
   } else if dataSpec.hasPrefix("folders:") {
     source = try FolderExpressionSource(
       directory: String(dataSpec.dropFirst(8)), expressionNames: names)
@@ -301,6 +319,12 @@ private func trainS2F(_ args: Arguments) throws {
   }
   if args.string("editor-lr") != nil {
     o.layoutEditorLearningRate = try args.float("editor-lr", default: 0)
+  }
+  if args.string("layout-sketch") != nil {
+    o.layoutSketchShare = try args.float("layout-sketch", default: 0)
+    guard (0...1).contains(o.layoutSketchShare ?? 0) else {
+      throw CLIError.usage("--layout-sketch is a share of the batch in [0, 1]")
+    }
   }
   if args.string("edit-latent") != nil {
     o.lambdaEditLatent = try args.float("edit-latent", default: 0)

@@ -15,6 +15,7 @@ let usage = """
     synth                render FaceSynth faces, sketches and labels
     train sargan|s2f|judge  train a model (resumable; see visage train --help)
     eval judge|s2f|sargan   measure a model on held-out identities (docs/results.md)
+    calibrate s2f        store the S2F sliders' layout gains in the weight file
     bench engine|models|terminal|ui|step   time the engine, networks, terminal, editor, one trainer
     help                 this text
   """
@@ -50,6 +51,13 @@ do {
       status = rest.isEmpty ? 2 : 0
     } else {
       status = try runEvalCommand(rest)
+    }
+  case "calibrate":
+    if rest.isEmpty || rest.contains("--help") {
+      print(calibrateUsage)
+      status = rest.isEmpty ? 2 : 0
+    } else {
+      status = try runCalibrateCommand(rest)
     }
   case "bench":
     switch rest.first {

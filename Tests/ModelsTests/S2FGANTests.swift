@@ -227,6 +227,72 @@ final class S2FGANTests: XCTestCase {
     XCTAssertNotEqual(editor.parameters.map(\.scalars), editorBefore)
   }
 
+  /// Calibrated edits (the slider path) scale each attribute's layout move by its gain; the
+  /// raw path and the global part ignore the gains.
+  func testCalibratedEditsScaleTheLayoutMoveByTheGain() throws {
+    var lc = S2FConfig.tiny(attributes: 3, layoutChannels: 2, layoutEditWidth: 4)
+    lc.layoutEditGains = [1, 2.5, 1]
+    let m = S2FGAN(config: lc, seed: 3)
+    let editor = try XCTUnwrap(m.layoutEditor)
+    var rng = SplitMix64(seed: 9)
+    for p in editor.conv3.parameters {
+      p.assign(Tensor.randomUniform(p.shape, -0.3, 0.3, using: &rng))
+    }
+    let r = Tensor.randomUniform([2, lc.latentWidth], -1, 1, using: &rng)
+    let a = Tensor([0, 0.8, 0, 0, -0.6, 0], shape: [2, 3])
+    let d = lc.latentDim
+    func parts(_ t: Tensor) -> (Tensor, Tensor) {
+      (t.slice(axis: 1, start: 0, length: d), t.slice(axis: 1, start: d, length: t.shape[1] - d))
+    }
+    withNoGrad {
+      let (g0, l0) = parts(r)
+      let (gRaw, lRaw) = parts(m.edit(r, amounts: a, variant: .dis))
+      let (gCal, lCal) = parts(m.edit(r, amounts: a, variant: .dis, calibrated: true))
+      XCTAssertGreaterThan((lRaw - l0).abs().mean().item, 1e-3)
+      assertClose(lCal - l0, (lRaw - l0) * 2.5, atol: 1e-5, "calibrated layout move")
+      assertClose(gCal, gRaw, atol: 0, "global part")
+      XCTAssertNotEqual(gRaw.scalars, g0.scalars)
+      // The slider path (targets) is calibrated: same as the amounts it computes, with gains.
+      let s = m.scores(r).scalars
+      let targets: [Float?] = [nil, 1, nil]
+      let amounts = Tensor([0, 1 - s[1], 0, 0, 1 - s[4], 0], shape: [2, 3])
+      assertClose(
+        m.edit(r, targets: targets, variant: .dis),
+        m.edit(r, amounts: amounts, variant: .dis, calibrated: true), atol: 1e-5, "targets")
+    }
+  }
+
+  /// With a sketch share, the first rows of the layout phase start from sketch latents and aim
+  /// at their own maps moved as the photo's maps move; the other rows are the photo rows.
+  func testLayoutSketchShareStartsRowsFromSketchLatents() throws {
+    let lc = S2FConfig.tiny(attributes: 3, layoutChannels: 2, layoutEditWidth: 4)
+    var o = S2FOptions()
+    o.batch = 4
+    o.layoutEditOnly = true
+    o.layoutSketchShare = 0.5
+    let trainer = S2FTrainer(config: lc, options: o)
+    let m = trainer.model
+    let b = try FakeFaceSource(size: 32, attributes: 3).batch(step: 0, size: 4)
+    let (input, target) = try XCTUnwrap(trainer.layoutEditorPairs(b))
+    let d = lc.latentDim
+    let w = input.shape[1] - d
+    try withNoGrad {
+      let photo = m.encode(photo: b.photos)
+      let edited = m.encode(photo: try XCTUnwrap(b.editedPhotos))
+      let sketch = m.encode(sketch: b.sketches)
+      func rows(_ t: Tensor, _ s: Int, _ k: Int) -> Tensor { t.slice(axis: 0, start: s, length: k) }
+      func layout(_ t: Tensor) -> Tensor { t.slice(axis: 1, start: d, length: w) }
+      assertClose(rows(input, 0, 2), rows(sketch, 0, 2), atol: 1e-5, "sketch rows")
+      assertClose(rows(input, 2, 2), rows(photo, 2, 2), atol: 1e-5, "photo rows")
+      let move = layout(edited) - layout(photo)
+      assertClose(
+        rows(target, 0, 2), rows(layout(sketch) + move, 0, 2), atol: 1e-5, "sketch targets")
+      assertClose(rows(target, 2, 2), rows(layout(edited), 2, 2), atol: 1e-5, "photo targets")
+      // Sketch and photo latents differ, so the rows above tell the two apart.
+      XCTAssertNotEqual(rows(sketch, 0, 2).scalars, rows(photo, 0, 2).scalars)
+    }
+  }
+
   func testBackboneStepTrainsTheLayoutEditorWithTheRest() throws {
     let lc = S2FConfig.tiny(attributes: 3, layoutChannels: 2, layoutEditWidth: 4)
     var o = S2FOptions()

@@ -43,4 +43,31 @@ final class SynthExpressionSourceTests: XCTestCase {
     }
     XCTAssertEqual(seen.count, FaceExpression.allCases.count)
   }
+
+  /// Face weights shift the drawn faces toward the weighted attribute; without them the pairs
+  /// are exactly what the batches render.
+  func testFaceWeightsDrawMoreFacesWithTheWeightedAttribute() throws {
+    func youngShare(_ source: SynthExpressionSource) -> Double {
+      var young = 0
+      var all = 0
+      for step in 0..<25 {
+        for p in source.pairs(step: step, size: 8) {
+          all += 1
+          if p.source.attribute(.young) > 0.5 { young += 1 }
+          XCTAssertEqual(p.source.identitySeed, p.target.identitySeed)
+        }
+      }
+      return Double(young) / Double(all)
+    }
+    var w = [Float](repeating: 1, count: Attribute.allCases.count)
+    w[Attribute.young.rawValue] = 8
+    let plain = youngShare(SynthExpressionSource(size: 64, threads: 1))
+    let weighted = youngShare(SynthExpressionSource(size: 64, threads: 1, faceWeights: w))
+    // Drawn as rendered, about 55% of faces are young; weighted 8:1 about 90%.
+    XCTAssertLessThan(plain, 0.72)
+    XCTAssertGreaterThan(weighted, 0.82)
+    let source = SynthExpressionSource(size: 64, threads: 1)
+    let b = try source.batch(step: 3, size: 4)
+    XCTAssertEqual(b.targetClass, source.pairs(step: 3, size: 4).map(\.targetClass))
+  }
 }

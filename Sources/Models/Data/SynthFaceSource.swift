@@ -91,12 +91,28 @@ public struct SynthExpressionSource: ExpressionBatchSource {
   /// Relative sampling weight of each target expression, in `FaceExpression` order (nil: all
   /// equal), so that training can spend more steps on the expressions it draws worst.
   public let targetWeights: [Float]?
+  /// Relative sampling weight of faces that show each attribute, in `Attribute` order (nil: all
+  /// faces as drawn), so that training can see more of the faces whose edits fail most.
+  ///
+  /// A face weighs the product of the weights of the attributes it shows (1 for those it does
+  /// not); faces are drawn in proportion to that weight by rejection.
+  public let faceWeights: [Float]?
 
-  /// Creates a source; `targetWeights` must hold one non-negative weight per expression, with a
-  /// positive sum.
+  /// One pair to render: the source face, the same face under the target, and the labels.
+  public struct Pair: Sendable {
+    public var source: FaceParams
+    public var target: FaceParams
+    public var sourceClass: Int
+    public var targetClass: Int
+    public var intensity: Float
+    public var cycleValid: Bool
+  }
+
+  /// Creates a source; `targetWeights` must hold one non-negative weight per expression and
+  /// `faceWeights` one positive weight per attribute, each with a positive sum.
   public init(
     seed: UInt64 = 2, split: Split = .train, size: Int = 128, threads: Int = 2,
-    canonicalTargets: Bool = false, targetWeights: [Float]? = nil
+    canonicalTargets: Bool = false, targetWeights: [Float]? = nil, faceWeights: [Float]? = nil
   ) {
     self.seed = seed
     self.split = split
@@ -108,6 +124,30 @@ public struct SynthExpressionSource: ExpressionBatchSource {
       precondition(w.allSatisfy { $0 >= 0 } && w.reduce(0, +) > 0, "target weights must be ≥ 0")
     }
     self.targetWeights = targetWeights
+    if let w = faceWeights {
+      precondition(w.count == Attribute.allCases.count, "one face weight per attribute")
+      precondition(w.allSatisfy { $0 > 0 && $0.isFinite }, "face weights must be > 0")
+    }
+    self.faceWeights = faceWeights
+  }
+
+  /// Draws a face, as drawn or in proportion to its `faceWeights` weight.
+  private func drawFace(_ rng: inout EngineRandom, variant: Int) -> FaceParams {
+    func draw() -> FaceParams {
+      let index = Int(truncatingIfNeeded: rng.next() % 10_000_000)
+      return FaceSynth.params(index: index, seed: seed, split: split, variant: variant)
+    }
+    guard let w = faceWeights else { return draw() }
+    let most = w.reduce(Float(1)) { $0 * max(1, $1) }
+    // Bounded, so that extreme weights cannot stall a batch; 64 tries leave a face of weight
+    // 1/64 of the heaviest unsampled with probability under (1 - 1/64)^64 ≈ 0.37.
+    for _ in 0..<64 {
+      let p = draw()
+      var weight: Float = 1
+      for a in Attribute.allCases where p.attribute(a) > 0.5 { weight *= w[a.rawValue] }
+      if rng.uniform() * most < weight { return p }
+    }
+    return draw()
   }
 
   /// Draws a target expression, uniformly or by `targetWeights`.
@@ -124,18 +164,13 @@ public struct SynthExpressionSource: ExpressionBatchSource {
 
   public var expressionNames: [String] { FaceExpression.allCases.map(\.description) }
 
-  public func batch(step: Int, size n: Int) throws -> ExpressionBatch {
+  /// The pairs of batch `step` (what `batch(step:size:)` renders).
+  public func pairs(step: Int, size n: Int) -> [Pair] {
     var rng = EngineRandom(seed: seed &+ UInt64(step) &* 0xA24B_AED4)
     let all = FaceExpression.allCases
-    var sources: [FaceParams] = []
-    var targets: [FaceParams] = []
-    var sc: [Int] = []
-    var tc: [Int] = []
-    var inten: [Float] = []
-    var cyc: [Bool] = []
+    var out: [Pair] = []
     for i in 0..<n {
-      let index = Int(truncatingIfNeeded: rng.next() % 10_000_000)
-      var p = FaceSynth.params(index: index, seed: seed, split: split, variant: i % 3)
+      var p = drawFace(&rng, variant: i % 3)
       let neutralSource = rng.uniform() < 0.4
       let se: FaceExpression = neutralSource ? .neutral : all[Int(rng.next() % UInt64(all.count))]
       p.setExpression(se, intensity: 1)
@@ -154,21 +189,29 @@ public struct SynthExpressionSource: ExpressionBatchSource {
         t == 0
         ? p
         : p.with(te, intensity: neutralSource ? t : 1, canonical: canonicalTargets)
-      sources.append(p)
-      targets.append(q)
-      sc.append(se.rawValue)
-      tc.append(t == 0 ? se.rawValue : te.rawValue)
-      inten.append(t)
       // The cycle rebuilds the source from "its expression, intensity 1": with canonical
       // targets that is the canonical variant, not the source's random one, so only neutral
       // sources (which have no variant) keep the cycle term.
-      cyc.append(t == 1 && (neutralSource || !canonicalTargets))
+      out.append(
+        Pair(
+          source: p, target: q, sourceClass: se.rawValue,
+          targetClass: t == 0 ? se.rawValue : te.rawValue, intensity: t,
+          cycleValid: t == 1 && (neutralSource || !canonicalTargets)))
     }
-    let samples = FaceSynth.render(sources + targets, size: size, threads: threads)
+    return out
+  }
+
+  public func batch(step: Int, size n: Int) throws -> ExpressionBatch {
+    let pairs = pairs(step: step, size: n)
+    let samples = FaceSynth.render(
+      pairs.map(\.source) + pairs.map(\.target), size: size, threads: threads)
+    let inten = pairs.map(\.intensity)
     return ExpressionBatch(
       sources: Image.batchTensor(samples[0..<n].map { $0.face }),
-      conditions: oneHot(tc, count: all.count, scale: inten),
-      targets: Image.batchTensor(samples[n...].map { $0.face }), sourceClass: sc, targetClass: tc,
-      intensity: inten, cycleValid: cyc)
+      conditions: oneHot(
+        pairs.map(\.targetClass), count: FaceExpression.allCases.count, scale: inten),
+      targets: Image.batchTensor(samples[n...].map { $0.face }),
+      sourceClass: pairs.map(\.sourceClass), targetClass: pairs.map(\.targetClass),
+      intensity: inten, cycleValid: pairs.map(\.cycleValid))
   }
 }

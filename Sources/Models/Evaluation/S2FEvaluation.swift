@@ -230,9 +230,11 @@ public struct S2FEvaluation {
   /// The edit's move of the layout maps of photo latents against the encoder's move between
   /// each render and the render with attribute `a` flipped (its label's other side); the edit
   /// asks for that side (amount: ±1 minus the DIS score).
+  ///
+  /// `calibrated` applies the layout editor's gains, as the slider path does.
   static func layoutMove(
     _ m: S2FGAN, attribute a: Attribute, params: [FaceParams], samples: [FaceSample],
-    variant: EditVariant, threads: Int
+    variant: EditVariant, calibrated: Bool = true, threads: Int
   ) -> LayoutMove {
     let j = a.rawValue
     let flipped = FaceSynth.render(
@@ -249,7 +251,8 @@ public struct S2FEvaluation {
         amounts[i * count + j] = (s.labels[j] ? -1 : 1) - scores[i * count + j]
       }
       let edited = m.edit(
-        start, amounts: Tensor(amounts, shape: [samples.count, count]), variant: variant)
+        start, amounts: Tensor(amounts, shape: [samples.count, count]), variant: variant,
+        calibrated: calibrated)
       let d = m.config.latentDim
       let w = start.shape[1] - d
       func layout(_ t: Tensor) -> [Float] { t.slice(axis: 1, start: d, length: w).scalars }
@@ -313,7 +316,7 @@ public struct S2FEvaluation {
     s +=
       "Edits flip each attribute to the other side (judge labels). Success: the judge sees the new side. Preservation: the other attributes keep their judge labels. Monotonic: the judge logit does not decrease along the slider sweep −1, −0.5, 0, 0.5, 1. Identity: cosine of judge embeddings before and after the edit (same identity, other render: \(String(format: "%.3f", sameIdentityLevel)); other identities: \(String(format: "%.3f", otherIdentityLevel))). Decoded as rendered: on all \(faces) faces, the share whose decoded face before any edit the judge reads with the render's own label (an attribute the decoder does not draw cannot be edited either).\n\n"
     s +=
-      "Score spread: the standard deviation across the \(faces) faces of the DIS score the edits start from (near 0: the global latent says nothing about the attribute, and every face gets the same amount). Layout move and alignment (photo latents of the edit faces, with a layout latent only): the edit's move of the layout maps as a fraction of the photo encoder's move between the render and the render with the attribute flipped, and the cosine between the two moves (1: the edit moves the maps the way the real change does).\n\n"
+      "Score spread: the standard deviation across the \(faces) faces of the DIS score the edits start from (near 0: the global latent says nothing about the attribute, and every face gets the same amount). Layout move and alignment (photo latents of the edit faces, with a layout latent only): the edit's move of the layout maps as a fraction of the photo encoder's move between the render and the render with the attribute flipped, and the cosine between the two moves (1: the edit moves the maps the way the real change does); both with the layout editor's calibrated gains when the weights have them, as the sliders use them.\n\n"
     s +=
       "| attribute | success | preservation | monotonic | identity | decoded as rendered | score spread | layout move | alignment |\n|---|---|---|---|---|---|---|---|---|\n"
     for row in rows {

@@ -38,6 +38,14 @@ public struct S2FConfig: Sendable, Equatable, Codable {
   /// When positive, edits also move the layout maps: `LayoutEditor` adds `Σ_j a_j·D_j(layout)`
   /// to them, so attributes that the layout carries (most of them, measured) can change.
   public var layoutEditWidth: Int = 0
+  /// Per-attribute gains of the layout editor's amounts on the slider path (nil: all 1).
+  ///
+  /// Trained by squared error against an ambiguous target, the editor moves the maps only part
+  /// of the way along the real change. `visage calibrate s2f` measures, on validation faces,
+  /// how much of the encoder's move for the real change the edit covers and stores its
+  /// inverse here; `S2FGAN.edit(_:targets:variant:)` applies it. Training ignores it (and a
+  /// training export, whose configuration comes from its command line, drops it).
+  public var layoutEditGains: [Float]? = nil
 
   /// Width of the whole latent: the global part plus the flattened layout.
   public var latentWidth: Int { latentDim + layoutChannels * layoutSize * layoutSize }
@@ -65,7 +73,7 @@ public struct S2FConfig: Sendable, Equatable, Codable {
   private enum CodingKeys: String, CodingKey {
     case imageSize, latentDim, attributeCount, encoderChannels, decoderChannels
     case discriminatorChannels, decChannels, decBlocks, layoutChannels, layoutSize
-    case standardizeSketch, layoutEditWidth
+    case standardizeSketch, layoutEditWidth, layoutEditGains
   }
 
   /// The encoder stage (1 = the first downsampling) whose output is `layoutSize`².
@@ -97,6 +105,7 @@ public struct S2FConfig: Sendable, Equatable, Codable {
     layoutSize = try c.decodeIfPresent(Int.self, forKey: .layoutSize) ?? 4
     standardizeSketch = try c.decodeIfPresent(Bool.self, forKey: .standardizeSketch) ?? false
     layoutEditWidth = try c.decodeIfPresent(Int.self, forKey: .layoutEditWidth) ?? 0
+    layoutEditGains = try c.decodeIfPresent([Float].self, forKey: .layoutEditGains)
   }
 
   /// The 128×128 "small" configuration (`layoutChannels` 0 as shipped before the layout latent).

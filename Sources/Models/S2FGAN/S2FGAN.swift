@@ -58,8 +58,14 @@ public final class S2FGAN: Module {
   /// Attribute scores (estimated values in [-1, 1]) of latents.
   public func scores(_ r: Tensor) -> Tensor { directions.scores(global(r)) }
 
-  /// Moves latents by attribute amounts `a` with the chosen module (the global part only).
-  public func edit(_ r: Tensor, amounts a: Tensor, variant: EditVariant) -> Tensor {
+  /// Moves latents by attribute amounts `a` `[N, A]` with the chosen module; with a layout
+  /// editor the layout maps move too.
+  ///
+  /// `calibrated` multiplies the editor's amounts by `config.layoutEditGains` (the slider path);
+  /// training uses the raw amounts.
+  public func edit(
+    _ r: Tensor, amounts a: Tensor, variant: EditVariant, calibrated: Bool = false
+  ) -> Tensor {
     let g = global(r)
     let moved: Tensor
     switch variant {
@@ -71,14 +77,19 @@ public final class S2FGAN: Module {
     if let layoutEditor {
       let s = config.layoutSize
       let maps = layout.reshaped([r.shape[0], config.layoutChannels, s, s])
-      layout = layoutEditor(maps, amounts: a).reshaped([r.shape[0], -1])
+      var la = a
+      if calibrated, let gains = config.layoutEditGains, gains.count == config.attributeCount {
+        la = a * Tensor(gains, shape: [1, config.attributeCount])
+      }
+      layout = layoutEditor(maps, amounts: la).reshaped([r.shape[0], -1])
     }
     return Tensor.concat([moved, layout], axis: 1)
   }
 
   /// Moves latents so that the attributes in `targets` reach the given values (others kept).
   ///
-  /// `targets[j]` is nil to leave attribute j alone. The amount is `target − score(r)`.
+  /// `targets[j]` is nil to leave attribute j alone. The amount is `target − score(r)`; the
+  /// layout editor's amounts are calibrated (see `S2FConfig.layoutEditGains`).
   public func edit(_ r: Tensor, targets: [Float?], variant: EditVariant) -> Tensor {
     let s = scores(r).detached()
     let n = r.shape[0]
@@ -89,7 +100,7 @@ public final class S2FGAN: Module {
         if let t = targets[j] { amounts[i * a + j] = t - s.scalars[i * a + j] }
       }
     }
-    return edit(r, amounts: Tensor(amounts, shape: [n, a]), variant: variant)
+    return edit(r, amounts: Tensor(amounts, shape: [n, a]), variant: variant, calibrated: true)
   }
 
   /// Decodes latents to images in roughly [-1, 1].

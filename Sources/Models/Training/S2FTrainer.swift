@@ -21,6 +21,13 @@ public struct S2FOptions: Codable, Sendable, Equatable {
   /// too: its edits feed the edit image and edit latent losses there, so it learns from the
   /// decoded faces and not only from a regression onto the encoder's maps.
   public var layoutEditorLearningRate: Float? = nil
+  /// Share of each layout-phase batch whose editor input is the sketch encoder's latent.
+  ///
+  /// Those rows start from the sketch's layout maps and regress onto them plus the photo
+  /// encoder's move between the render and its edited pair, so the editor also learns to move
+  /// the maps a sketch gives (the photo-only editor hardly edited sketch latents). nil or 0
+  /// trains on photo latents only.
+  public var layoutSketchShare: Float? = nil
   /// Weight of the sketch phase's image loss: the sketch latent decoded by the frozen decoder
   /// against the paired render (0 keeps the phase a pure latent regression, which collapsed
   /// onto the mean latent).
@@ -373,37 +380,61 @@ public final class S2FTrainer {
     return logs
   }
 
-  /// One step of the layout editor alone: the layout maps of the photo latent moved by the edit
-  /// amounts against the layout maps the photo encoder gives the paired edited render (squared
-  /// error); encoders, decoder and directions stay frozen.
+  /// One step of the layout editor alone, on the frozen encoders, decoder and directions.
+  ///
+  /// The layout maps of the photo latent moved by the edit amounts regress onto the layout
+  /// maps the photo encoder gives the paired edited render (squared error). With
+  /// `layoutSketchShare` the first rows start from sketch latents instead (see
+  /// `layoutEditorPairs`).
   ///
   /// Logs `layout_edit` (that error) and `layout_keep` (the error of leaving the maps as they
   /// are).
   func trainLayoutEditor(_ b: FaceBatch) -> [String: Double] {
-    guard let editor = model.layoutEditor, let optimizerL, let edited = b.editedPhotos else {
-      return [:]
-    }
-    editor.zeroGrad()
-    let n = b.photos.shape[0]
-    let (r, target, scores) = withNoGrad { () -> (Tensor, Tensor, Tensor) in
-      let both = model.encode(photo: Tensor.concat([b.photos, edited], axis: 0))
-      let r = both.slice(axis: 0, start: 0, length: n)
-      return (r, both.slice(axis: 0, start: n, length: n), model.scores(r))
-    }
+    guard model.layoutEditor != nil, let optimizerL, let (r, target) = layoutEditorPairs(b)
+    else { return [:] }
+    model.layoutEditor?.zeroGrad()
+    let scores = withNoGrad { model.scores(r) }
     let moved = model.edit(r, amounts: editAmounts(b, scores: scores), variant: .dis)
     let d = model.config.latentDim
-    let w = r.shape[1] - d
-    func layout(_ t: Tensor) -> Tensor { t.slice(axis: 1, start: d, length: w) }
+    let layout = moved.slice(axis: 1, start: d, length: r.shape[1] - d)
     // Squared error: most of the maps do not change with one attribute, and the encoder's small
     // jitter there would dominate an L1 (an editor trained on it moved nothing useful).
-    let loss = Loss.mse(layout(moved), layout(target))
+    let loss = Loss.mse(layout, target)
     loss.backward(to: optimizerL.parameters)
     optimizerL.update()
     ema.update(model.parameters)
     return [
       "layout_edit": Double(loss.item),
-      "layout_keep": Double(Loss.mse(layout(r), layout(target)).item),
+      "layout_keep": Double(
+        Loss.mse(r.slice(axis: 1, start: d, length: r.shape[1] - d), target).item),
     ]
+  }
+
+  /// The layout phase's editor inputs and targets for a batch (nil without edited renders).
+  ///
+  /// Inputs `[B, D + C·S·S]`: the photo encoder's latents, except the first
+  /// `round(layoutSketchShare·B)` rows, which are the sketch encoder's. Targets `[B, C·S·S]`:
+  /// each input's layout maps plus the photo encoder's layout move from the render to its edited
+  /// pair (for photo rows, exactly the edited render's maps).
+  public func layoutEditorPairs(_ b: FaceBatch) -> (input: Tensor, target: Tensor)? {
+    guard let edited = b.editedPhotos else { return nil }
+    return withNoGrad {
+      let n = b.photos.shape[0]
+      let both = model.encode(photo: Tensor.concat([b.photos, edited], axis: 0))
+      let photo = both.slice(axis: 0, start: 0, length: n)
+      let d = model.config.latentDim
+      let w = photo.shape[1] - d
+      func layout(_ t: Tensor) -> Tensor { t.slice(axis: 1, start: d, length: w) }
+      let move = layout(both.slice(axis: 0, start: n, length: n)) - layout(photo)
+      let k = min(n, max(0, Int(((options.layoutSketchShare ?? 0) * Float(n)).rounded())))
+      guard k > 0 else { return (photo, layout(photo) + move) }
+      let sketch = model.encode(sketch: b.sketches.slice(axis: 0, start: 0, length: k))
+      let input =
+        k == n
+        ? sketch
+        : Tensor.concat([sketch, photo.slice(axis: 0, start: k, length: n - k)], axis: 0)
+      return (input, layout(input) + move)
+    }
   }
 
   func trainDecomposer(_ b: FaceBatch) -> [String: Double] {

@@ -46,6 +46,10 @@ public struct SARGANOptions: Codable, Sendable, Equatable {
   /// nil samples uniformly (see `SynthExpressionSource.targetWeights`). Optional so that older
   /// metadata still decodes.
   public var targetWeights: [Float]? = nil
+  /// Sampling weights of synthetic faces by the attributes they show, in `Attribute` order.
+  ///
+  /// nil draws faces as the renderer does (see `SynthExpressionSource.faceWeights`).
+  public var faceWeights: [Float]? = nil
   /// WGAN adversarial weight; 0 skips the discriminator entirely unless `classifier` is set.
   public var lambdaAdversarial: Float = 1
   /// Whether the expression classifier trains without the adversarial term.
