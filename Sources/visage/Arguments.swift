@@ -64,3 +64,15 @@ enum CLIError: Error, CustomStringConvertible {
     }
   }
 }
+
+/// Runs a subcommand that takes words after its name: with none it prints `usage` and returns
+/// 2, with `--help` it prints `usage` and returns 0, otherwise it returns `run(words)`.
+func subcommand(_ words: [String], usage: String, _ run: ([String]) throws -> Int32) rethrows
+  -> Int32
+{
+  guard !words.isEmpty, !words.contains("--help") else {
+    print(usage)
+    return words.isEmpty ? 2 : 0
+  }
+  return try run(words)
+}

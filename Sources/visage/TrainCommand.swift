@@ -49,6 +49,7 @@ let trainUsage = """
     --face-weights W     sargan synth: sampling weights of source faces by the attributes
                          they show, as name=weight pairs (Young=2: faces labelled Young are
                          drawn twice as often); a face weighs the product of its attributes'
+                         weights
     --blocks N           sargan: attention blocks of a new run (default 1); warm-starting
                          from fewer grows them, the new blocks starting as identity maps
     --skips              sargan: a new run's decoder also reads the encoder's features (U-Net
@@ -127,12 +128,7 @@ private func timestamp() -> String {
   ISO8601DateFormatter().string(from: Date())
 }
 
-/// Parses `name=weight,…` into one weight per expression name (unnamed ones weigh 1).
-func parseTargetWeights(_ spec: String, names: [String]) throws -> [Float] {
-  try parseWeights(spec, names: names, option: "target-weights", allowZero: true)
-}
-
-/// Parses `name=weight,…` into one weight per name (1 for names not given).
+/// Parses `--option name=weight,…` into one weight per name (1 for names not given).
 func parseWeights(_ spec: String, names: [String], option: String, allowZero: Bool) throws
   -> [Float]
 {
@@ -172,7 +168,8 @@ private func trainSARGAN(_ args: Arguments) throws {
   if args.has("classifier") { o.classifier = true }
   let names = FaceExpression.allCases.map(\.description)
   if let spec = args.string("target-weights") {
-    o.targetWeights = try parseTargetWeights(spec, names: names)
+    o.targetWeights = try parseWeights(
+      spec, names: names, option: "target-weights", allowZero: true)
   }
   if let spec = args.string("face-weights") {
     o.faceWeights = try parseWeights(

@@ -39,26 +39,11 @@ do {
   case "synth":
     status = runSynthCommand(rest)
   case "train":
-    if rest.contains("--help") || rest.isEmpty {
-      print(trainUsage)
-      status = rest.isEmpty ? 2 : 0
-    } else {
-      status = try runTrainCommand(rest)
-    }
+    status = try subcommand(rest, usage: trainUsage, runTrainCommand)
   case "eval":
-    if rest.isEmpty || rest.contains("--help") {
-      print(evalUsage)
-      status = rest.isEmpty ? 2 : 0
-    } else {
-      status = try runEvalCommand(rest)
-    }
+    status = try subcommand(rest, usage: evalUsage, runEvalCommand)
   case "calibrate":
-    if rest.isEmpty || rest.contains("--help") {
-      print(calibrateUsage)
-      status = rest.isEmpty ? 2 : 0
-    } else {
-      status = try runCalibrateCommand(rest)
-    }
+    status = try subcommand(rest, usage: calibrateUsage, runCalibrateCommand)
   case "bench":
     switch rest.first {
     case "engine":

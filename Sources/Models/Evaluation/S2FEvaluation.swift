@@ -253,11 +253,9 @@ public struct S2FEvaluation {
       let edited = m.edit(
         start, amounts: Tensor(amounts, shape: [samples.count, count]), variant: variant,
         calibrated: calibrated)
-      let d = m.config.latentDim
-      let w = start.shape[1] - d
-      func layout(_ t: Tensor) -> [Float] { t.slice(axis: 1, start: d, length: w).scalars }
       return LayoutMove.measure(
-        start: layout(start), edited: layout(edited), encoded: layout(encoded))
+        start: m.layout(start).scalars, edited: m.layout(edited).scalars,
+        encoded: m.layout(encoded).scalars)
     }
   }
 

@@ -54,6 +54,10 @@ public final class S2FGAN: Module {
   public func global(_ r: Tensor) -> Tensor {
     r.shape[1] == config.latentDim ? r : r.slice(axis: 1, start: 0, length: config.latentDim)
   }
+  /// The flattened layout maps `[N, C·S·S]` of latents (empty without a layout latent).
+  public func layout(_ r: Tensor) -> Tensor {
+    r.slice(axis: 1, start: config.latentDim, length: r.shape[1] - config.latentDim)
+  }
 
   /// Attribute scores (estimated values in [-1, 1]) of latents.
   public func scores(_ r: Tensor) -> Tensor { directions.scores(global(r)) }
@@ -73,7 +77,7 @@ public final class S2FGAN: Module {
     case .dec: moved = decomposer(g, amounts: a)
     }
     guard r.shape[1] > config.latentDim else { return moved }
-    var layout = r.slice(axis: 1, start: config.latentDim, length: r.shape[1] - config.latentDim)
+    var layout = self.layout(r)
     if let layoutEditor {
       let s = config.layoutSize
       let maps = layout.reshaped([r.shape[0], config.layoutChannels, s, s])

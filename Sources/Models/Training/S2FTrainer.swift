@@ -395,18 +395,15 @@ public final class S2FTrainer {
     model.layoutEditor?.zeroGrad()
     let scores = withNoGrad { model.scores(r) }
     let moved = model.edit(r, amounts: editAmounts(b, scores: scores), variant: .dis)
-    let d = model.config.latentDim
-    let layout = moved.slice(axis: 1, start: d, length: r.shape[1] - d)
     // Squared error: most of the maps do not change with one attribute, and the encoder's small
     // jitter there would dominate an L1 (an editor trained on it moved nothing useful).
-    let loss = Loss.mse(layout, target)
+    let loss = Loss.mse(model.layout(moved), target)
     loss.backward(to: optimizerL.parameters)
     optimizerL.update()
     ema.update(model.parameters)
     return [
       "layout_edit": Double(loss.item),
-      "layout_keep": Double(
-        Loss.mse(r.slice(axis: 1, start: d, length: r.shape[1] - d), target).item),
+      "layout_keep": Double(Loss.mse(model.layout(r), target).item),
     ]
   }
 
@@ -422,9 +419,7 @@ public final class S2FTrainer {
       let n = b.photos.shape[0]
       let both = model.encode(photo: Tensor.concat([b.photos, edited], axis: 0))
       let photo = both.slice(axis: 0, start: 0, length: n)
-      let d = model.config.latentDim
-      let w = photo.shape[1] - d
-      func layout(_ t: Tensor) -> Tensor { t.slice(axis: 1, start: d, length: w) }
+      let layout = model.layout
       let move = layout(both.slice(axis: 0, start: n, length: n)) - layout(photo)
       let k = min(n, max(0, Int(((options.layoutSketchShare ?? 0) * Float(n)).rounded())))
       guard k > 0 else { return (photo, layout(photo) + move) }
